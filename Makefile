@@ -1,0 +1,48 @@
+# The book's commands. `make serve` and `make test` set up everything they need
+# (Python venv, pinned npm packages, Chromium) and then serve the site / run all tests.
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# pyodide-build needs Python >= 3.12: use the first one found.
+PYTHON312 := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+
+.PHONY: setup serve test test-fast site bench clean
+
+setup: $(VENV)/.installed node_modules/.installed system-packages
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	@test -n "$(PYTHON312)" || { echo "Python >= 3.12 is needed for pyodide-build; install python3.12 (e.g. apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
+	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+system-packages:
+	@command -v chromium >/dev/null 2>&1 && fc-list :lang=zh | grep -q . || { \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+site: setup
+	$(PY) -m mkdocs build --strict
+
+serve: setup
+	$(PY) -m mkdocs serve --strict -a $(HOST):$(PORT)
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+bench: setup
+	$(PY) benchmarks/bench_nnbook.py
+
+clean:
+	rm -rf site .cache

@@ -1,0 +1,141 @@
+"""Turn the chapter's ```python cell``` fences into live-cell HTML.
+
+Authors write a cell as a fenced block with an id, optionally followed by its
+expected output::
+
+    ```python cell id="weighted-sum"
+    print(1 + 1)
+    ```
+
+    ```output
+    2
+    ```
+
+This module parses that syntax (also used by the doctests of the chapter) and
+renders the HTML the front-end (``docs/assets/nnbook/cells.js``) turns into an
+editor.  It does not run any Python: expected outputs are written by authors and
+checked by ``tests/test_examples.py``.
+"""
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+# ```python cell id="name"   (the id is required; letters, digits, - and _)
+CELL_OPEN = re.compile(r'^(?P<fence>`{3,})python[ \t]+cell(?P<attrs>[^\n`]*)$')
+ID_ATTR = re.compile(r'\bid="(?P<id>[A-Za-z0-9_-]+)"')
+OUTPUT_OPEN = re.compile(r"^(?P<fence>`{3,})output[ \t]*$")
+
+
+class CellSyntaxError(ValueError):
+    """A cell fence that cannot be understood; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One live cell of a page: its id, source, expected output and where it starts."""
+
+    id: str
+    source: str
+    expected: str | None
+    line: int  # 1-based line of the opening fence in the markdown file
+    output_line: int | None = None  # 1-based line of the first output line, if any
+    start: int = 0  # index of the first markdown line the cell spans (0-based)
+    end: int = 0  # index one past the last line (its output fence included)
+
+
+def _read_fence(lines: list[str], start: int, fence: str, where: str) -> tuple[str, int]:
+    """Return the body of the fence opened at ``lines[start]`` and the index after it."""
+    for j in range(start + 1, len(lines)):
+        if lines[j].strip() == fence:
+            return "\n".join(lines[start + 1 : j]), j + 1
+    raise CellSyntaxError(f"{where}: the fence opened here is never closed; add a line '{fence}'")
+
+
+def parse_cells(markdown: str, name: str = "<page>") -> list[Cell]:
+    """Find every live cell in ``markdown``, in order.
+
+    >>> page = 'Text\\n\\n```python cell id="a"\\nprint(2)\\n```\\n\\n```output\\n2\\n```\\n'
+    >>> [(c.id, c.source, c.expected, c.line) for c in parse_cells(page)]
+    [('a', 'print(2)', '2', 3)]
+    """
+    lines = markdown.split("\n")
+    cells: list[Cell] = []
+    seen: dict[str, int] = {}
+    i = 0
+    while i < len(lines):
+        m = CELL_OPEN.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        where = f"{name}:{i + 1}"
+        id_match = ID_ATTR.search(m["attrs"])
+        if not id_match:
+            raise CellSyntaxError(
+                f'{where}: a live cell needs an id, e.g. ```python cell id="sigmoid-plot"'
+            )
+        cell_id = id_match["id"]
+        if cell_id in seen:
+            raise CellSyntaxError(
+                f"{where}: the cell id '{cell_id}' is already used on line {seen[cell_id]};"
+                " give each cell of a page its own id"
+            )
+        seen[cell_id] = i + 1
+        source, after = _read_fence(lines, i, m["fence"], where)
+        expected = output_line = None
+        k = after
+        while k < len(lines) and not lines[k].strip():
+            k += 1
+        out = OUTPUT_OPEN.match(lines[k]) if k < len(lines) else None
+        if out:
+            expected, after = _read_fence(lines, k, out["fence"], f"{name}:{k + 1}")
+            output_line = k + 2
+        cells.append(Cell(cell_id, source, expected, i + 1, output_line, i, after))
+        i = after
+    return cells
+
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def cell_html(cell: Cell) -> str:
+    """The HTML of one cell: highlighted code, its source, and the expected output.
+
+    The source is kept in a hidden ``<textarea>`` because its text content is
+    decoded by the browser exactly once (unlike a ``<script>``), so the editor gets
+    the author's code byte for byte.
+    """
+    code = highlight(cell.source, PythonLexer(), _FORMATTER)
+    expected = cell.expected if cell.expected is not None else ""
+    # No blank line may appear in a raw HTML block, or Markdown would end it there.
+    code = code.rstrip("\n").replace("\n", "&#10;")
+    source = html.escape(cell.source).replace("\n", "&#10;")
+    expected_html = html.escape(expected).replace("\n", "&#10;")
+    return (
+        f'<div class="nnbook-cell" data-nnbook-cell="{cell.id}" data-state="idle">'
+        f'<div class="nnbook-cell-source language-python highlight"><pre><code>{code}</code></pre></div>'
+        f'<textarea hidden data-nnbook-source aria-hidden="true">{source}</textarea>'
+        f'<pre class="nnbook-output" data-nnbook-output data-nnbook-expected>{expected_html}</pre>'
+        "</div>"
+    )
+
+
+def render_cells(markdown: str, name: str = "<page>") -> str:
+    """Replace each cell (and its output fence) in ``markdown`` by its HTML."""
+    cells = parse_cells(markdown, name)
+    if not cells:
+        return markdown
+    lines = markdown.split("\n")
+    out: list[str] = []
+    pos = 0
+    for cell in cells:
+        out.extend(lines[pos : cell.start])
+        out.extend(["", cell_html(cell), ""])
+        pos = cell.end
+    out.extend(lines[pos:])
+    return "\n".join(out)
