@@ -183,6 +183,14 @@ def load_model(path: str | Path | None = None) -> Network:
 
 
 # ----------------------------------------------------------------- inputs
+def _as_array(value, what: str) -> np.ndarray:
+    """np.asarray, with a readable error for ragged nested lists."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        raise ValueError(f"expected {what} as a rectangular array of numbers, got ragged nested lists") from None
+
+
 def to_input(images) -> np.ndarray:
     """Check digit images and turn them into network inputs: floats 0..1, 784 per image.
 
@@ -195,7 +203,7 @@ def to_input(images) -> np.ndarray:
     >>> print(to_input(np.zeros((5, 28, 28))).shape)
     (5, 784)
     """
-    a = np.asarray(images)
+    a = _as_array(images, "digit images")
     if a.dtype == bool or not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
         raise TypeError(f"expected digit images as uint8 0..255 or floats 0..1, got dtype {a.dtype}")
     n_pixels = SIDE * SIDE
@@ -279,7 +287,7 @@ def center_digit(image) -> np.ndarray:
     >>> print(int(rows.min()), int(rows.max()), int(cols.min()), int(cols.max()))
     4 23 12 15
     """
-    a = np.asarray(image)
+    a = _as_array(image, "a drawing")
     if a.dtype == bool:
         a = a.astype(np.float64)
     if not (np.issubdtype(a.dtype, np.integer) or np.issubdtype(a.dtype, np.floating)):
