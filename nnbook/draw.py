@@ -78,7 +78,7 @@ def _text(x: float, y: float, s: str, size: float = 14, fill: str = INK, anchor:
 
 def _pill(x: float, y: float, s: str, size: float = 11, stroke: str = EDGE) -> str:
     """A small label on a light background, readable over edges and on any page."""
-    w = 0.62 * size * len(s) + 8
+    w = 0.6 * size * len(s) + 6
     return (f'<rect x="{_n(x - w / 2)}" y="{_n(y - size * 0.75)}" width="{_n(w)}" height="{_n(size * 1.5)}" rx="3" '
             f'fill="{FILL}" stroke="{stroke}" stroke-width="0.75"/>' + _text(x, y, s, size))
 
@@ -232,7 +232,7 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
             body.append(_text(cx, cy, x_label(i), 15))
         elif step is not None:
             body.append(_text(cx, cy, _v(step.y), 12, weight="bold" if on else "normal"))
-            body.append(_text(cx, cy + r + 10, "z = " + _v(step.z), 11, ACCENT if on else MUTED))
+            body.append(_pill(cx, cy + r + 11, "z = " + _v(step.z), 10, ACCENT if on else "none"))
         elif net is not None:
             symbol = {"sigmoid": "σ", "relu": "R"}.get(net.layers[l - 1].activation, "")
             body.append(_text(cx, cy, symbol, 15, MUTED))
@@ -303,7 +303,7 @@ def bars_svg(values: ArrayLike, labels: Sequence[object], true_label: object = N
     values are at most 1 (probabilities), else 0..max.
 
     >>> bars_svg([0.1, 0.7, 0.2], labels=["0", "1", "2"], true_label="1")
-    SVG(300x90)
+    SVG(299x90)
     """
     y = as_floats(values, "values")
     if y.ndim != 1:
@@ -323,7 +323,8 @@ def bars_svg(values: ArrayLike, labels: Sequence[object], true_label: object = N
     best = int(np.argmax(y))
     scale = max(1.0, float(y.max()))
 
-    row_h, bar_len, x0 = 30, 170, 46
+    row_h, bar_len = 30, 170
+    x0 = 36 + round(9 * max(len(name) for name in names))  # room for ▶ and the longest label
     width, height = x0 + bar_len + 84, len(y) * row_h
     body = []
     for k, (v, name) in enumerate(zip(y.tolist(), names)):

@@ -21,7 +21,11 @@ __all__ = ["Network", "TraceStep"]
 
 
 class TraceStep(NamedTuple):
-    """What one neuron did in a forward pass: z = b + sum_i w_i x_i, y = activation(z)."""
+    """What one neuron did in a forward pass: z = b + sum_i w_i x_i, y = activation(z).
+
+    >>> TraceStep._fields
+    ('layer', 'index', 'inputs', 'w', 'b', 'z', 'y', 'activation')
+    """
 
     layer: int  # 1 = first layer with incoming connections (the input layer is not counted)
     index: int  # 0-based position of the neuron in its layer
@@ -34,6 +38,8 @@ class TraceStep(NamedTuple):
 
 
 def _check_sizes(sizes: object) -> list[int]:
+    if isinstance(sizes, np.ndarray) and sizes.ndim == 1:
+        sizes = sizes.tolist()
     if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
         raise TypeError(f"sizes must be a list of layer sizes such as [3, 2, 1]; got {type(sizes).__name__} {sizes!r:.40}")
     if len(sizes) < 2:
@@ -74,13 +80,13 @@ class Network:
         sizes = _check_sizes(sizes)
         check_activation(activation)
         output_activation = activation if output_activation is None else check_activation(output_activation)
+        activations = [activation] * (len(sizes) - 2) + [output_activation]
         rng = np.random.default_rng(seed)
         layers = []
-        for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        for n_in, n_out, act in zip(sizes[:-1], sizes[1:], activations):
             w = rng.standard_normal((n_out, n_in))  # one row per neuron, see Layer
             b = rng.standard_normal(n_out)
-            layers.append(Layer(w, b, activation))
-        layers[-1].activation = output_activation
+            layers.append(Layer(w, b, act))
         self._set_layers(layers)
 
     @classmethod
