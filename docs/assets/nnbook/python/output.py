@@ -1,0 +1,161 @@
+"""Where a live cell's output goes: text streams, images and ``display()``.
+
+The browser worker connects one ``emit(kind, data, mime, alt)`` function; everything a
+cell shows passes through it, in the order it happens:
+
+- ``emit("stdout" | "stderr", text)``: printed text (shown as text, never as markup);
+- ``emit("image", base64, mime, alt)``: a PNG (matplotlib figures, ``_repr_png_``) or an
+  SVG (``_repr_svg_``, e.g. the drawings of ``nnbook.draw``).
+
+Not for: running code (runner.py) or matplotlib's backend (inline_backend.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import sys
+import time
+
+# Printed text is sent at most every BATCH seconds, so that a loop printing thousands of
+# lines does not flood the page with messages; the first write after a pause goes at once.
+BATCH = 0.05
+
+_emit = None
+_kind: str | None = None  # the stream of the text not sent yet
+_text: list[str] = []
+_last_send = 0.0
+
+
+def connect(emit) -> None:
+    """Send all output to ``emit`` and install the streams and ``display()``."""
+    global _emit
+    _emit = emit
+    sys.stdout = Stream("stdout")
+    sys.stderr = Stream("stderr")
+    import builtins
+
+    builtins.display = display
+
+
+def flush() -> None:
+    """Send the text that is waiting."""
+    global _kind, _last_send
+    if _text and _emit is not None:
+        _emit(_kind, "".join(_text))
+    _text.clear()
+    _kind = None
+    _last_send = time.monotonic()
+
+
+def write(kind: str, text: str) -> None:
+    global _kind
+    if not text:
+        return
+    if _kind not in (None, kind):
+        flush()  # stdout and stderr stay in the order they were written
+    _kind = kind
+    _text.append(text)
+    if time.monotonic() - _last_send >= BATCH:
+        flush()
+
+
+class Stream(io.TextIOBase):
+    """``sys.stdout`` / ``sys.stderr`` of the cells."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+    @property
+    def name(self) -> str:
+        return f"<{self.kind}>"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        write(self.kind, text)
+        return len(text)
+
+    def flush(self) -> None:
+        flush()
+
+    def __repr__(self) -> str:
+        return f"<nnbook cell {self.kind}>"
+
+
+def send_image(data: bytes | str, mime: str, alt: str = "") -> None:
+    """Show an image (PNG bytes or SVG text) after the text printed so far."""
+    flush()
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    if _emit is not None:
+        _emit("image", base64.b64encode(data).decode("ascii"), mime, alt)
+
+
+def _figure_class():
+    mpl_figure = sys.modules.get("matplotlib.figure")
+    return mpl_figure.Figure if mpl_figure else None
+
+
+def is_rich(obj) -> bool:
+    """True if ``obj`` is shown as an image rather than as its repr."""
+    figure = _figure_class()
+    return (
+        callable(getattr(obj, "_repr_svg_", None))
+        or callable(getattr(obj, "_repr_png_", None))
+        or (figure is not None and isinstance(obj, figure))
+    )
+
+
+def show_rich(obj) -> None:
+    figure = _figure_class()
+    if figure is not None and isinstance(obj, figure):
+        send_figure(obj)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:
+            pyplot.close(obj)  # shown now, so not again when the cell ends
+    elif callable(getattr(obj, "_repr_svg_", None)):
+        send_image(obj._repr_svg_(), "image/svg+xml")
+    else:
+        send_image(obj._repr_png_(), "image/png")
+
+
+def display(*objs) -> None:
+    """Show each object as a notebook would: an image if it has one, else its repr."""
+    for obj in objs:
+        if is_rich(obj):
+            show_rich(obj)
+        else:
+            write("stdout", repr(obj) + "\n")
+
+
+def _figure_alt(fig) -> str:
+    titles = [fig._suptitle.get_text()] if getattr(fig, "_suptitle", None) else []
+    for ax in fig.axes:
+        titles += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel()]
+    return ", ".join(t for t in titles if t)
+
+
+def send_figure(fig) -> None:
+    png = io.BytesIO()
+    fig.savefig(png, format="png", bbox_inches="tight")
+    send_image(png.getvalue(), "image/png", _figure_alt(fig))
+
+
+def send_open_figures() -> None:
+    """Show every open matplotlib figure, then close them (as after a notebook cell)."""
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is None:
+        return
+    for number in pyplot.get_fignums():
+        send_figure(pyplot.figure(number))
+    pyplot.close("all")
+
+
+def close_figures() -> None:
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
