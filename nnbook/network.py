@@ -55,9 +55,10 @@ def _check_sizes(sizes: object) -> list[int]:
 class Network:
     """A network of fully connected layers, such as the chapter's 3-2-1 network.
 
-    Network(sizes) makes random weights and biases (standard normal, from
-    numpy.random.default_rng(seed), so the same seed gives the same network on
-    every platform). Network.from_params(weights, biases, activations) uses given ones.
+    Network(sizes) makes random weights and biases: standard normal numbers from
+    numpy.random.default_rng(seed), w then b for each layer in turn, so the same
+    seed gives the same network on every platform.
+    Network.from_params(weights, biases, activations) uses given ones.
 
     >>> net = Network([3, 2, 1], seed=0)
     >>> net
