@@ -2,7 +2,7 @@
 
 Neurons, layers and feedforward networks in plain numpy, small enough to read
 next to the chapter, plus SVG drawings of them. Not a deep-learning library:
-no training, no GPU, no speed tricks. The MNIST helpers live in nnbook.mnist
+no training, no GPU, no speed tricks. The MNIST functions live in nnbook.mnist
 (imported on demand, as they load data files).
 
 >>> from nnbook import Neuron
