@@ -555,7 +555,7 @@ def draw_mnist_input(lang: str):
     # A few inputs of the 784, in order, each fed by its pixel.
     bright = _bright_pixel(image)
     shown = [1, 2, 3, None, bright, None, 782, 783, 784]
-    column_x, top, step, r = 5.35, 3.3, 0.345, 0.12
+    column_x, top, step, r = 5.35, 3.38, 0.33, 0.12
     for slot, k in enumerate(shown):
         y = top - slot * step
         if k is None:
