@@ -4,7 +4,10 @@
 - ``on_pre_build`` (re)draws the figures into ``docs/<lang>/figures/``.
 - ``on_page_markdown`` turns ```python cell``` fences into live cells and marks
   pages shown in English because their translation is missing.
-- ``on_post_page`` tells the page's scripts where the site root is.
+- ``on_post_page`` tells the page's scripts where the site root is, and drops the
+  ``<link rel="alternate">`` tags from which Material would fetch a ``sitemap.xml``
+  next to every translated page (there is one sitemap, at the root; the language
+  menu's own links already lead to the same page in each language).
 - ``on_post_build`` publishes the vendored files: MathJax, the editor, the runtime.
 
 mkdocs-static-i18n runs a whole build per language, so every hook here is
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+import re
 import sys
 from pathlib import Path
 
@@ -85,10 +89,14 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
     return markdown
 
 
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+
+
 def on_post_page(output, page, config, **kwargs):
     depth = page.url.count("/")
     root = posixpath.join(*([".."] * depth)) + "/" if depth else "./"
     meta = f'<meta name="nnbook-root" content="{root}">'
+    output = ALTERNATE_LINK.sub("", output)
     return output.replace("</head>", f"{meta}\n</head>", 1)
 
 

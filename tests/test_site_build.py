@@ -1,0 +1,173 @@
+"""The built site: every language, its switcher, links, math and nothing from outside."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlparse
+
+import pytest
+
+from conftest import LANGUAGES, ROOT, build_site
+
+PAGES = ["", "neural_networks/"]
+LOADING_TAGS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "link": "href", "audio": "src", "video": "src"}
+
+
+class Elements(HTMLParser):
+    """Collect (tag, attrs) of every element, and every id."""
+
+    def __init__(self):
+        super().__init__()
+        self.elements, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.elements.append((tag, attrs))
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+
+
+def parse(path: Path) -> Elements:
+    parser = Elements()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.glob("**/*.html"))
+
+
+def target_file(site: Path, page: Path, href: str) -> Path:
+    url = urlparse(href)
+    rel = page.relative_to(site).as_posix()
+    path = unquote(urljoin("/" + rel, url.path))
+    target = site / path.lstrip("/")
+    return target / "index.html" if path.endswith("/") or target.is_dir() else target
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_exists_in_every_language_with_its_lang(site_dir, language):
+    for page in PAGES:
+        path = site_dir / LANGUAGES[language] / page / "index.html"
+        assert path.is_file(), f"{path.relative_to(site_dir)} was not built"
+        assert re.search(rf'<html lang="{language}"', path.read_text(encoding="utf-8")), path
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_language_switcher_leads_to_the_same_page(site_dir, language):
+    for page in PAGES:
+        path = site_dir / LANGUAGES[language] / page / "index.html"
+        switcher = {a["hreflang"]: a["href"] for tag, a in parse(path).elements if tag == "a" and "hreflang" in a}
+        assert set(switcher) == set(LANGUAGES), f"{path}: switcher offers {sorted(switcher)}"
+        for other, href in switcher.items():
+            target = target_file(site_dir, path, href)
+            assert target == site_dir / LANGUAGES[other] / page / "index.html", f"{path}: {other} -> {href}"
+
+
+def test_nothing_is_loaded_from_another_origin(site_dir):
+    offenders = []
+    for page in html_pages(site_dir):
+        for tag, attrs in parse(page).elements:
+            url = attrs.get(LOADING_TAGS.get(tag, ""), "") or ""
+            if tag == "link" and attrs.get("rel") not in ("stylesheet", "preload", "modulepreload", "icon", "manifest", "prefetch"):
+                continue
+            if url.startswith(("http:", "https:", "//")):
+                offenders.append(f"{page.relative_to(site_dir)}: <{tag}> {url}")
+    for css in site_dir.glob("**/*.css"):
+        for m in re.finditer(r"(?:url\(|@import\s*)['\"]?((?:https?:)?//[^'\")\s]+)", css.read_text(encoding="utf-8", errors="replace")):
+            offenders.append(f"{css.relative_to(site_dir)}: {m.group(1)}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_every_internal_link_and_anchor_resolves(site_dir):
+    broken, ids = [], {}
+    for page in html_pages(site_dir):
+        for tag, attrs in parse(page).elements:
+            href = attrs.get("href") if tag in ("a", "link") else attrs.get("src") if tag in ("img", "script") else None
+            if not href or href.startswith(("http:", "https:", "mailto:", "data:", "javascript:", "//")):
+                continue
+            target = target_file(site_dir, page, href)
+            if not target.exists():
+                broken.append(f"{page.relative_to(site_dir)}: {href}")
+                continue
+            fragment = urlparse(href).fragment
+            if fragment and target.suffix == ".html":
+                if target not in ids:
+                    ids[target] = parse(target).ids
+                if unquote(fragment) not in ids[target]:
+                    broken.append(f"{page.relative_to(site_dir)}: {href} (no such anchor)")
+    assert not broken, "broken internal links:\n" + "\n".join(broken[:50])
+
+
+def seed_equations() -> list[str]:
+    seed = (ROOT.parent / "shared" / "seed" / "neural_networks.md").read_text(encoding="utf-8")
+    return [" ".join(m.split()) for m in re.findall(r"\$\$(.+?)\$\$", seed, re.S)]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_equation_of_the_seed_is_on_the_page(site_dir, language):
+    page = (site_dir / LANGUAGES[language] / "neural_networks" / "index.html").read_text(encoding="utf-8")
+    tex = " ".join(" ".join(m.split()) for m in re.findall(r'class="arithmatex">(.*?)</(?:span|div)>', page, re.S))
+    tex = tex.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    tex = re.sub(r"\\mbox\{[^}]*\}", r"\\mbox{}", tex)
+    missing = [eq for eq in seed_equations() if re.sub(r"\\mbox\{[^}]*\}", r"\\mbox{}", eq) not in tex]
+    assert not missing, f"{language}: equations missing from the page: {missing}"
+
+
+def test_search_index_covers_every_language_and_segments_chinese(site_dir):
+    index = json.loads((site_dir / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"]]
+    for language, prefix in LANGUAGES.items():
+        if prefix:
+            assert any(loc.startswith(prefix) for loc in locations), f"no {language} pages in the search index"
+    zh_text = " ".join(doc["text"] for doc in index["docs"] if doc["location"].startswith("zh/"))
+    assert re.search(r"[\u4e00-\u9fff]", zh_text), "no Chinese text indexed"
+    # jieba splits Chinese sentences into words, separated by zero-width spaces
+    assert "\u200b" in zh_text, "Chinese text is not segmented into words (is jieba installed?)"
+    assert "zh" in index["config"]["lang"]
+
+
+def mini_site(tmp_path: Path, pages: dict[str, str]) -> Path:
+    """A throwaway copy of the book's configuration over a few small pages."""
+    docs = tmp_path / "docs"
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    shutil.copytree(ROOT / "docs" / "assets", docs / "assets")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: docs", f"docs_dir: {docs}")
+    config = config.replace("- site_scripts/hooks.py", f"- {ROOT / 'site_scripts' / 'hooks.py'}")
+    path = tmp_path / "mkdocs.yml"
+    path.write_text(config, encoding="utf-8")
+    return path
+
+
+MINI = {
+    "en/index.md": "# Home\n\nSee [the chapter](chapter.md).\n",
+    "en/chapter.md": "# Chapter\n\nText.\n",
+    "fr/index.md": "# Accueil\n\nVoir [le chapitre](chapter.md).\n",
+    "es/index.md": "# Inicio\n\nVer [el capítulo](chapter.md).\n",
+    "es/chapter.md": "# Capítulo\n\nTexto.\n",
+    "zh/index.md": "# 首页\n\n见[本章](chapter.md)。\n",
+    "zh/chapter.md": "# 章节\n\n正文。\n",
+}
+
+
+def test_a_missing_translation_falls_back_to_english_with_a_notice(tmp_path):
+    result = build_site(tmp_path / "site", config=mini_site(tmp_path, MINI))
+    assert result.returncode == 0, result.stderr
+    fr = (tmp_path / "site" / "fr" / "chapter" / "index.html").read_text(encoding="utf-8")
+    assert 'data-nnbook-fallback="fr"' in fr and "pas encore traduite" in fr
+    assert "Text." in fr  # the English text stands in
+    es = (tmp_path / "site" / "es" / "chapter" / "index.html").read_text(encoding="utf-8")
+    assert "data-nnbook-fallback" not in es
+
+
+def test_a_broken_internal_link_fails_the_strict_build(tmp_path):
+    pages = dict(MINI, **{"en/chapter.md": "# Chapter\n\nSee [nowhere](missing.md).\n"})
+    result = build_site(tmp_path / "site", config=mini_site(tmp_path, pages))
+    assert result.returncode != 0
+    assert "missing.md" in result.stderr + result.stdout
