@@ -43,6 +43,8 @@ test-fast: setup
 
 bench: setup
 	$(PY) benchmarks/bench_nnbook.py
+	$(PY) benchmarks/bench_browser.py
+	$(PY) benchmarks/bench_demos.py
 
 clean:
 	rm -rf site .cache
