@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	@test -n "$(PYTHON312)" || { echo "Python >= 3.12 is needed for pyodide-build; install python3.12 (e.g. apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
 	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 node_modules/.installed: package.json package-lock.json

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, not as a package
-    sys.path.insert(0, str(ROOT))
+    sys.path.append(str(ROOT))
 
 from site_scripts import cells, vendor  # noqa: E402
 
