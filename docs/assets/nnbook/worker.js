@@ -61,6 +61,7 @@ function progress(id, stage, extra = {}) {
 
 function measure(id, stage) {
   meter = stage ? { id, stage, last: 0 } : null;
+  bytes = 0;
   if (stage) progress(id, stage);
 }
 
@@ -91,8 +92,25 @@ function emit(kind, data, mime, alt) {
   else post({ id: current, type: kind, text: data });
 }
 
-async function installHelpers(pyodide, helpersURL) {
-  const dir = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')") + "/nnbook_cells";
+// Pyodide's matplotlib reads its font list from matplotlib/fontlist.json, but the one its
+// wheel ships was made by another matplotlib version, so the first import would rescan
+// every font. The site build makes the right list; it goes in once matplotlib is there.
+async function installFontList(rt) {
+  if (rt.fontListDone || !rt.pyodide.loadedPackages.matplotlib) return;
+  rt.fontListDone = true;
+  const response = await fetch(new URL("fontlist-v330.json", rt.indexURL));
+  if (!response.ok) return; // matplotlib then builds the list itself
+  rt.pyodide.FS.writeFile(`${rt.sitePackages}/matplotlib/fontlist.json`, await response.text());
+}
+
+async function loadImports(rt, id, code) {
+  await rt.pyodide.loadPackagesFromImports(code, { messageCallback: packageMessages(id) });
+  await installFontList(rt);
+  if (rt.interruptBuffer) rt.interruptBuffer[0] = 0;
+}
+
+async function installHelpers(pyodide, sitePackages, helpersURL) {
+  const dir = `${sitePackages}/nnbook_cells`;
   pyodide.FS.mkdirTree(dir);
   await Promise.all(HELPERS.map(async (name) => {
     const response = await fetch(new URL(name, helpersURL));
@@ -112,9 +130,10 @@ async function load({ id, indexURL, helpersURL, packages, interruptBuffer }) {
   await pyodide.loadPackage(packages, { messageCallback: () => {}, errorCallback: console.error });
   measure(null);
   progress(id, "helpers");
-  const runner = await installHelpers(pyodide, helpersURL);
+  const sitePackages = pyodide.runPython("import sysconfig; sysconfig.get_path('purelib')");
+  const runner = await installHelpers(pyodide, sitePackages, helpersURL);
   if (interruptBuffer) pyodide.setInterruptBuffer(interruptBuffer);
-  return { pyodide, runner, interruptBuffer };
+  return { pyodide, runner, interruptBuffer, indexURL, sitePackages, fontListDone: false };
 }
 
 const handlers = {
@@ -125,16 +144,15 @@ const handlers = {
   },
 
   async run({ id, code, cell }) {
-    const { pyodide, runner, interruptBuffer } = await runtime;
-    await pyodide.loadPackagesFromImports(code, { messageCallback: packageMessages(id) });
-    if (interruptBuffer) interruptBuffer[0] = 0;
-    return fromPython(runner.run_cell(code, cell));
+    const rt = await runtime;
+    await loadImports(rt, id, code);
+    return fromPython(rt.runner.run_cell(code, cell));
   },
 
-  async call({ code }) {
-    const { runner, interruptBuffer } = await runtime;
-    if (interruptBuffer) interruptBuffer[0] = 0;
-    return fromPython(runner.call(code));
+  async call({ id, code }) {
+    const rt = await runtime;
+    await loadImports(rt, id, code);
+    return fromPython(rt.runner.call(code));
   },
 };
 

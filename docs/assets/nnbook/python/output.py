@@ -95,31 +95,35 @@ def send_image(data: bytes | str, mime: str, alt: str = "") -> None:
         _emit("image", base64.b64encode(data).decode("ascii"), mime, alt)
 
 
-def _figure_class():
-    mpl_figure = sys.modules.get("matplotlib.figure")
-    return mpl_figure.Figure if mpl_figure else None
+def _from_matplotlib(obj) -> bool:
+    return type(obj).__module__.split(".")[0] == "matplotlib"
 
 
 def is_rich(obj) -> bool:
-    """True if ``obj`` is shown as an image rather than as its repr."""
-    figure = _figure_class()
+    """True if ``obj`` is shown as an image rather than as its repr.
+
+    matplotlib objects (a figure, the lines ``plt.plot`` returns, ...) are rich: their
+    figure is shown, not ``[<matplotlib.lines.Line2D object at 0x...>]``.
+    """
     return (
         callable(getattr(obj, "_repr_svg_", None))
         or callable(getattr(obj, "_repr_png_", None))
-        or (figure is not None and isinstance(obj, figure))
+        or _from_matplotlib(obj)
+        or (isinstance(obj, list) and bool(obj) and _from_matplotlib(obj[0]))
     )
 
 
 def show_rich(obj) -> None:
-    figure = _figure_class()
-    if figure is not None and isinstance(obj, figure):
+    """Show a rich object; other matplotlib objects show with their figure at the cell's end."""
+    mpl_figure = sys.modules.get("matplotlib.figure")
+    if mpl_figure is not None and isinstance(obj, mpl_figure.Figure):
         send_figure(obj)
         pyplot = sys.modules.get("matplotlib.pyplot")
         if pyplot is not None:
             pyplot.close(obj)  # shown now, so not again when the cell ends
     elif callable(getattr(obj, "_repr_svg_", None)):
         send_image(obj._repr_svg_(), "image/svg+xml")
-    else:
+    elif callable(getattr(obj, "_repr_png_", None)):
         send_image(obj._repr_png_(), "image/png")
 
 
