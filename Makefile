@@ -2,6 +2,7 @@
 # (Python venv, pinned npm packages, Chromium) and then serve the site / run all tests.
 
 SHELL := /bin/bash
+export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1

@@ -7,7 +7,8 @@
 - ``on_post_page`` tells the page's scripts where the site root is, and drops the
   ``<link rel="alternate">`` tags from which Material would fetch a ``sitemap.xml``
   next to every translated page (there is one sitemap, at the root; the language
-  menu's own links already lead to the same page in each language).
+  menu's own links already lead to the same page in each language), and makes the
+  menu's root-absolute links (``/fr/``) relative, so the site works under any path.
 - ``on_post_build`` publishes the vendored files: MathJax, the editor, the runtime.
 
 mkdocs-static-i18n runs a whole build per language, so every hook here is
@@ -90,6 +91,7 @@ def on_page_markdown(markdown, page, config, files, **kwargs):
 
 
 ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\n?')
+ABSOLUTE_LANGUAGE_LINK = re.compile(r'<a href="/([^"]*)" hreflang="')
 
 
 def on_post_page(output, page, config, **kwargs):
@@ -97,6 +99,7 @@ def on_post_page(output, page, config, **kwargs):
     root = posixpath.join(*([".."] * depth)) + "/" if depth else "./"
     meta = f'<meta name="nnbook-root" content="{root}">'
     output = ALTERNATE_LINK.sub("", output)
+    output = ABSOLUTE_LANGUAGE_LINK.sub(lambda m: f'<a href="{root}{m.group(1)}" hreflang="', output)
     return output.replace("</head>", f"{meta}\n</head>", 1)
 
 
