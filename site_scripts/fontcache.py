@@ -8,7 +8,9 @@ away and rebuilds the list on every page load, printing "Matplotlib is building
 the font cache; this may take a moment." to stderr, i.e. into a cell's output.
 The list depends only on the fonts inside the wheel, so the build computes it
 once with the same matplotlib version on the host, from the wheel's own fonts,
-and puts it in the wheel in place of the stale one.
+and puts it in the wheel in place of the stale one. The same file is also
+published next to the wheels as ``fontlist-v330.json`` for a front end that
+installs it itself.
 
 What it is not: a font installer. Paths of fonts shipped with matplotlib are
 stored relative to ``mpl-data``, as matplotlib itself does; matplotlib rebuilds
@@ -45,11 +47,12 @@ def _host_matplotlib() -> str | None:
 KEY = f"{FORMAT}-{_host_matplotlib()}"
 
 
-def fix_fontlist(wheel: Path) -> bool:
-    """Replace ``matplotlib/fontlist.json`` in the matplotlib ``wheel``; True if done.
+def fix_fontlist(wheel: Path) -> str | None:
+    """Replace ``matplotlib/fontlist.json`` in the matplotlib ``wheel``; return its text.
 
-    Leaves the wheel alone (and says so in the log) when the host's matplotlib
-    is not the wheel's version: the browser then builds the list as before.
+    Leaves the wheel alone and returns None (saying so in the log) when the
+    host's matplotlib is not the wheel's version: the browser then builds the
+    list as before.
     """
     wheel_version = wheel.name.split("-")[1]
     if _host_matplotlib() != wheel_version:
@@ -58,9 +61,10 @@ def fix_fontlist(wheel: Path) -> bool:
             "the browser will rebuild the list on first use",
             wheel_version, _host_matplotlib(),
         )
-        return False
-    _replace_member(wheel, MEMBER, build_fontlist(wheel).encode())
-    return True
+        return None
+    text = build_fontlist(wheel)
+    _replace_member(wheel, MEMBER, text.encode())
+    return text
 
 
 def build_fontlist(wheel: Path) -> str:

@@ -8,7 +8,8 @@ publishes under ``site/pyodide/``:
 - numpy and matplotlib with the dependency closure that the official
   ``pyodide-lock.json`` gives, each wheel checked against that lock's sha256,
   then precompiled to ``.pyc`` for Python 3.12 so that imports are faster
-  (and matplotlib given a valid font list: ``site_scripts/fontcache.py``);
+  (and matplotlib given a valid font list, also published as
+  ``fontlist-v330.json``: ``site_scripts/fontcache.py``);
 - the ``nnbook`` wheel built from this checkout (kept as source, so that
   ``inspect.getsource`` and tracebacks show the code the chapter talks about);
 - a trimmed ``pyodide-lock.json`` that lists only those packages, so loading
@@ -81,7 +82,7 @@ PYC_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
 SOURCE_DATE_EPOCH = "315532800"
 
 # Bump when the layout or the steps change, so old caches are rebuilt.
-FORMAT = 2
+FORMAT = 3
 
 
 class RuntimeVendorError(RuntimeError):
@@ -319,9 +320,11 @@ def _fontcache_key() -> str:
 def _fix_fontlist(stage: Path) -> None:
     lock = json.loads((stage / LOCK).read_text())
     spec = lock["packages"]["matplotlib"]
-    if fontcache.fix_fontlist(stage / spec["file_name"]):
+    text = fontcache.fix_fontlist(stage / spec["file_name"])
+    if text is not None:
         spec["sha256"] = _sha256_file(stage / spec["file_name"])
         (stage / LOCK).write_text(json.dumps(lock, sort_keys=True))
+        (stage / f"fontlist-v{json.loads(text)['_version']}.json").write_text(text)
 
 
 # --- the nnbook wheel ------------------------------------------------------------

@@ -162,6 +162,7 @@ def test_matplotlib_gets_a_fontlist_for_its_version(runtime_dir, lock):
         }
     fontlist = json.loads(data)
     assert fontlist["_version"] == 330
+    assert (runtime_dir / "fontlist-v330.json").read_bytes() == data
     assert {e["fname"] for e in fontlist["ttflist"] + fontlist["afmlist"]} == fonts
     digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
     assert f"{FONTLIST},sha256={digest},{len(data)}" in record.splitlines()
