@@ -23,6 +23,7 @@
 
   const STRINGS = {
     en: {
+      join: ". ", // between sentences joined for screen readers
       loading: "Python is loading…",
       loadingProgress: "Python is loading… {progress}",
       waitingPython: "Waiting for Python…",
@@ -83,6 +84,7 @@
       outputCaption: "Output probabilities",
     },
     fr: {
+      join: ". ",
       loading: "Python se charge…",
       loadingProgress: "Python se charge… {progress}",
       waitingPython: "En attente de Python…",
@@ -131,7 +133,7 @@
       trueLabel: "Vraie étiquette : {l}",
       right: "✓ juste",
       wrong: "✗ faux",
-      accuracy: "{right} justes sur {seen} parmi les chiffres vus jusqu’ici",
+      accuracy: "Justes : {right} sur {seen} parmi les chiffres vus jusqu’ici",
       drawLabel: "Dessinez un chiffre",
       canvasLabel: "Zone de dessin, un carré noir : dessinez un chiffre de 0 à 9 à la souris, au stylet ou au doigt. La réponse du réseau est annoncée en dessous. La touche Suppr efface.",
       drawPrompt: "Dessinez un chiffre de 0 à 9 dans le carré noir.",
@@ -143,6 +145,7 @@
       outputCaption: "Probabilités de sortie",
     },
     es: {
+      join: ". ",
       loading: "Python se está cargando…",
       loadingProgress: "Python se está cargando… {progress}",
       waitingPython: "Esperando a Python…",
@@ -191,7 +194,7 @@
       trueLabel: "Etiqueta real: {l}",
       right: "✓ acierto",
       wrong: "✗ error",
-      accuracy: "{right} aciertos de {seen} entre los dígitos vistos hasta ahora",
+      accuracy: "Aciertos: {right} de {seen} entre los dígitos vistos hasta ahora",
       drawLabel: "Dibuja un dígito",
       canvasLabel: "Zona de dibujo, un cuadrado negro: dibuja un dígito del 0 al 9 con el ratón, un lápiz o el dedo. La respuesta de la red se anuncia debajo. La tecla Supr borra.",
       drawPrompt: "Dibuja un dígito del 0 al 9 en el cuadrado negro.",
@@ -203,6 +206,7 @@
       outputCaption: "Probabilidades de salida",
     },
     zh: {
+      join: "。",
       loading: "Python 正在加载…",
       loadingProgress: "Python 正在加载… {progress}",
       waitingPython: "正在等待 Python…",
@@ -619,7 +623,10 @@
       const shown = many ? [0, 1, 2, s.w.length - 1] : s.w.map((_, i) => i);
       const gap = (k) => many && k === 3;
       const texSymbols = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `w_{${i + 1}} ${symbol}_{${i + 1}}`).join(" + ");
-      const texValues = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `${texFactor(s.w[i])} \\cdot ${texFactor(s.inputs[i])}`).join(" + ");
+      // On a narrow screen the products go two to a line.
+      const perLine = this.text.clientWidth && this.text.clientWidth < 520 ? 2 : Infinity;
+      const texTerms = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `${texFactor(s.w[i])} \\cdot ${texFactor(s.inputs[i])}`);
+      const texValues = texTerms.map((term, k) => (k === 0 ? "" : k % perLine === 0 ? " \\\\ &\\quad + " : " + ") + term).join("");
       const plainSymbols = shown.map((i, k) => (gap(k) ? "… + " : "") + `w${sub(i + 1)}·${symbol}${sub(i + 1)}`).join(" + ");
       const plainValues = shown.map((i, k) => (gap(k) ? "… + " : "") + `${plainFactor(s.w[i])}·${plainFactor(s.inputs[i])}`).join(" + ");
       const b = s.b.startsWith("-") ? ` - ${s.b.slice(1)}` : ` + ${s.b}`;
@@ -702,7 +709,7 @@
       const counter = t("stepOf", { n: this.step + 1, total: steps.length });
       this.counter.textContent = counter;
       const plain = writeNarration(this.text, this.blocks(step));
-      this.narration.textContent = `${counter}. ${plain}`;
+      this.narration.textContent = `${counter}${t("join")}${plain}`;
       this.root.dataset.step = String(this.step);
       this.root.dataset.steps = String(steps.length);
       if (step.kind === "neuron") {
@@ -838,7 +845,7 @@
       this.result.replaceChildren(element("span", { class: ok ? "nnbook-demo-right" : "nnbook-demo-wrong" }, result));
       const score = t("accuracy", { right, seen: this.seen.size });
       this.score.textContent = score;
-      this.narration.textContent = `${t("digitNumber")} ${d.index}. ${result}. ${score}.`;
+      this.narration.textContent = [`${t("digitNumber")} ${d.index}`, result, score].join(t("join")) + t("join").trim();
       this.root.dataset.nnbookIndex = String(d.index);
       this.root.dataset.nnbookPrediction = String(d.prediction);
       this.root.dataset.nnbookLabel = String(d.label);
