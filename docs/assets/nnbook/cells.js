@@ -120,8 +120,12 @@
     }
 
     // Ends the worker at once, whatever Python is doing; the next start() loads anew.
+    // Events the dying worker still sends (it may report an error) are ignored.
     terminate() {
-      this.worker?.terminate();
+      if (this.worker) {
+        this.worker.onmessage = this.worker.onerror = null;
+        this.worker.terminate();
+      }
       this.worker = null;
       this.loaded = null;
       this.isReady = false;
