@@ -31,7 +31,8 @@
  *                             data (base64), alt}; returns {value: repr or null}.
  *   nnbook.onRestart(fn)      fn() is called after a Stop restarted Python (the cells that
  *                             had run were re-run; a demo re-creates its own names then).
- * Requests wait their turn behind the cells. Names a demo defines are visible to the
+ * Requests wait their turn behind the cells; the reader's Stop also ends or cancels them
+ * (they reject with an Error named "Stopped"). Names a demo defines are visible to the
  * cells, so demos should prefix theirs with "_demo".
  *
  * Not for: running Python (worker.js, python/) or the editor (site_scripts/editor/).
@@ -45,6 +46,8 @@
   const HELPERS_URL = new URL("python/", here).href;
   const PYODIDE_URL = new URL("../../pyodide/", here).href;
   const PACKAGES = ["numpy", "nnbook"];
+  const OUTPUT_LIMIT = 100_000; // characters of printed text shown per run
+  const LIMITED = ["nnbook-stdout", "nnbook-stderr", "nnbook-value"];
 
   // --- The page's Python: one worker, one message shape ---------------------------------
 
@@ -122,6 +125,7 @@
     // Ends the worker at once, whatever Python is doing; the next start() loads anew.
     // Events the dying worker still sends (it may report an error) are ignored.
     terminate() {
+      if (this.interrupt) this.interrupt[0] = 0; // the new worker starts uninterrupted
       if (this.worker) {
         this.worker.onmessage = this.worker.onerror = null;
         this.worker.terminate();
@@ -168,11 +172,11 @@
     Promise.race([promise.then(() => true), new Promise((r) => setTimeout(() => r(false), ms))]);
 
   // Stop: interrupt Python if the page can (SharedArrayBuffer), else end the worker and
-  // rebuild the namespace by re-running the cells that had run.
+  // rebuild the namespace by re-running the code of the cells that had run.
   async function stop() {
     cancelQueued();
     const job = active;
-    if (!job) return;
+    if (!job || job.replay) return; // a replay re-runs code that ended before: it ends
     if (!job.executing) {
       job.cancel(); // still waiting for Python to load: nothing to interrupt
       return;
@@ -188,22 +192,24 @@
 
   const restartListeners = new Set();
 
+  // The code that ran successfully, not the code in the editors now: the namespace comes
+  // back as it was, and every replayed cell is known to end.
   function replayJob() {
     return {
+      replay: true,
       async start() {
-        this.executing = true;
         setRuntimeStatus(t("restarting"));
         try {
           await python.start();
-          for (const cell of cells.filter((c) => c.ranOk)) {
-            try {
-              await python.request("run", { code: cell.code, cell: cell.id });
-            } catch {
-              cell.ranOk = false;
-            }
-          }
         } catch {
-          return; // the load failure is shown by showLoadFailure
+          return; // showLoadFailure says why
+        }
+        for (const cell of cells.filter((c) => c.ranCode !== null)) {
+          try {
+            await python.request("run", { code: cell.ranCode, cell: cell.id });
+          } catch {
+            cell.ranCode = null;
+          }
         }
         for (const listener of restartListeners) listener();
       },
@@ -367,7 +373,7 @@
       this.n = index + 1;
       this.original = readSource(root.querySelector("[data-nnbook-source]"));
       this.output = root.querySelector("[data-nnbook-output]");
-      this.ranOk = false; // its last run succeeded: it is re-run after a restart
+      this.ranCode = null; // the code of its last run if that run succeeded (see replayJob)
       this.state = "idle";
       this.build();
       this.restoreEdit();
@@ -515,14 +521,31 @@
 
     clearOutput() {
       this.output.replaceChildren();
+      this.room = OUTPUT_LIMIT;
       this.output.removeAttribute("data-nnbook-expected");
       this.label.textContent = t("output");
       this.output.setAttribute("aria-label", t("output"));
       this.editor.markLine(null);
     }
 
+    // Printed text beyond OUTPUT_LIMIT characters is dropped, with a notice: a page holding
+    // megabytes of text would freeze. Tracebacks and notices are always shown.
     appendText(text, kind) {
       if (!text) return;
+      if (LIMITED.includes(kind)) {
+        if (this.room < 0) return;
+        const fits = text.slice(0, this.room);
+        this.room -= text.length;
+        if (this.room < 0) {
+          this.appendRaw(fits, kind);
+          this.appendRaw(`\n${t("truncated")}\n`, "nnbook-notice-text");
+          return;
+        }
+      }
+      this.appendRaw(text, kind);
+    }
+
+    appendRaw(text, kind) {
       const last = this.output.lastChild;
       if (last && last.className === kind) last.append(text);
       else this.output.append(element("span", { class: kind }, text));
@@ -555,15 +578,16 @@
       this.setState("running", t("running"));
       this.clearOutput();
       const started = performance.now();
+      const code = this.code;
       try {
-        const result = await python.request("run", { code: this.code, cell: this.id },
+        const result = await python.request("run", { code, cell: this.id },
           (message) => showMessage[message.type]?.(this, message));
         if (result.value !== null) this.appendText(`${result.value}\n`, "nnbook-value");
-        this.ranOk = true;
+        this.ranCode = code;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         this.setState("done", `${t("done")} (${seconds} s)`);
       } catch (error) {
-        this.ranOk = false;
+        this.ranCode = null;
         this.failed(error, job);
         if (job.batch) cancelQueued((other) => other.batch === job.batch);
       }
@@ -571,9 +595,8 @@
 
     failed(error, job) {
       if (error.name === "Stopped" || error.name === "KeyboardInterrupt") {
-        const text = job.restarted ? t("stoppedRestarted") : t("stopped");
-        this.appendBlock(text, "nnbook-notice-text");
-        this.setState("error", text);
+        this.appendBlock(job.restarted ? t("stoppedRestarted") : t("stopped"), "nnbook-notice-text");
+        this.setState("error", t("stopped"));
         return;
       }
       this.appendBlock(error.traceback || error.message, "nnbook-traceback");
@@ -613,10 +636,14 @@
     return new Promise((resolve, reject) => {
       schedule({
         start() {
-          this.executing = true;
-          return python.start().then(() => start()).then(resolve, reject);
+          return python.start().then(() => {
+            if (this.cancelled) return undefined;
+            this.executing = true;
+            return start();
+          }).then(resolve, reject);
         },
         cancel() {
+          this.cancelled = true;
           reject(stoppedError());
         },
       });

@@ -49,6 +49,7 @@ window.nnbookI18n = (function () {
       figureAlt: "Figure made by the code",
       figureAltTitled: "Figure made by the code: {title}",
       drawingAlt: "Drawing made by the code",
+      truncated: "Output truncated: the rest is too long to show.",
     },
     fr: {
       run: "Exécuter",
@@ -88,6 +89,7 @@ window.nnbookI18n = (function () {
       figureAlt: "Figure produite par le code",
       figureAltTitled: "Figure produite par le code : {title}",
       drawingAlt: "Dessin produit par le code",
+      truncated: "Sortie tronquée : la suite est trop longue pour être affichée.",
     },
     es: {
       run: "Ejecutar",
@@ -127,6 +129,7 @@ window.nnbookI18n = (function () {
       figureAlt: "Figura generada por el código",
       figureAltTitled: "Figura generada por el código: {title}",
       drawingAlt: "Dibujo generado por el código",
+      truncated: "Salida truncada: el resto es demasiado largo para mostrarlo.",
     },
     zh: {
       run: "运行",
@@ -166,6 +169,7 @@ window.nnbookI18n = (function () {
       figureAlt: "代码生成的图",
       figureAltTitled: "代码生成的图：{title}",
       drawingAlt: "代码生成的示意图",
+      truncated: "输出已截断：其余部分太长，无法显示。",
     },
   };
 
