@@ -240,7 +240,7 @@ def test_drawn_digits_are_classified(new_page, site_url):
     page = open_chapter(new_page, site_url)
     demo = page.locator("[data-nnbook-demo='draw']")
     canvas = demo.locator("[data-nnbook-canvas]")
-    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+    canvas.evaluate("c => c.scrollIntoView({block: 'center', behavior: 'instant'})")
     assert canvas.get_attribute("tabindex") == "0" and canvas.get_attribute("aria-label")
 
     stroke(page, canvas, [(0.5, 0.15 + 0.7 * k / 20) for k in range(21)])  # a "1"
@@ -273,13 +273,13 @@ def test_demos_show_loading_before_python(new_page, site_url):
     for kind in ("stepper", "mnist", "draw"):
         demo = page.locator(f"[data-nnbook-demo='{kind}']")
         assert demo.get_attribute("data-state") == "loading"
-        status = demo.locator("[role='status']")
+        status = demo.locator("[data-nnbook-status]")
         assert status.is_visible() and status.inner_text().startswith("Python is loading")
         assert demo.bounding_box()["height"] > 100
     assert page.locator("[data-nnbook-demo='stepper'] [data-nnbook-action='next']").is_disabled()
     # The drawing pad already takes strokes; the answer waits for Python.
     canvas = page.locator("[data-nnbook-canvas]")
-    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+    canvas.evaluate("c => c.scrollIntoView({block: 'center', behavior: 'instant'})")
     stroke(page, canvas, [(0.5, 0.2), (0.5, 0.8)])
     lit = canvas.evaluate("c => c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data[0]")
     assert lit == 255
@@ -313,7 +313,7 @@ def test_demos_speak_the_page_language(new_page, site_url, lang):
         texts[f"stepper-{k}"] = visible_words(stepper)
     texts["mnist"] = visible_words(page.locator("[data-nnbook-demo='mnist']"))
     draw = page.locator("[data-nnbook-demo='draw']")
-    draw.locator("[data-nnbook-canvas]").evaluate("c => c.scrollIntoView({block: 'center'})")
+    draw.locator("[data-nnbook-canvas]").evaluate("c => c.scrollIntoView({block: 'center', behavior: 'instant'})")
     texts["draw-empty"] = visible_words(draw)
     stroke(page, draw.locator("[data-nnbook-canvas]"), [(0.5, 0.15 + 0.7 * k / 10) for k in range(11)])
     drawn(page, draw)

@@ -14,7 +14,8 @@
  * "loading|ready|error"; buttons data-nnbook-action="prev|next|new|random|clear"; the
  * stepper's data-step (0-based), data-steps and data-nnbook-origin="book|cell|example";
  * data-nnbook-prediction and data-nnbook-label; the drawing's data-nnbook-canvas; the
- * text of a step or an answer, for assistive technology, in data-nnbook-narration.
+ * text of a step or an answer, for assistive technology, in data-nnbook-narration; the
+ * loading or error message in data-nnbook-status.
  *
  * Not for: running Python or the code cells (cells.js, worker.js).
  */
@@ -371,7 +372,8 @@
       root.setAttribute("role", "group");
       root.setAttribute("aria-label", label);
       root.dataset.state = "loading";
-      this.status = element("p", { class: "nnbook-demo-status", role: "status" });
+      // Not a live region while loading: the page's progress line already announces it.
+      this.status = element("p", { class: "nnbook-demo-status", "data-nnbook-status": "" });
       this.stage = element("div", { class: "nnbook-demo-stage" });
       this.controls = element("div", { class: "nnbook-demo-controls" });
       // Announced to screen readers after each step or answer, as plain text.
@@ -397,6 +399,7 @@
     fail(error, starting = false) {
       loadingViews.delete(this.status);
       this.root.dataset.state = "error";
+      this.status.setAttribute("role", "alert");
       this.status.hidden = false;
       const message = error?.name && error.name !== "Error" ? `${error.name}: ${error.message}` : error?.message || String(error);
       this.status.textContent = t(starting ? "failed" : "demoError", { message });
@@ -626,7 +629,7 @@
       // On a narrow screen the products go two to a line.
       const perLine = this.text.clientWidth && this.text.clientWidth < 520 ? 2 : Infinity;
       const texTerms = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `${texFactor(s.w[i])} \\cdot ${texFactor(s.inputs[i])}`);
-      const texValues = texTerms.map((term, k) => (k === 0 ? "" : k % perLine === 0 ? " \\\\ &\\quad + " : " + ") + term).join("");
+      const texValues = texTerms.map((term, k) => (k === 0 ? "" : k % perLine === 0 ? " \\\\ &\\quad {}+ " : " + ") + term).join("");
       const plainSymbols = shown.map((i, k) => (gap(k) ? "… + " : "") + `w${sub(i + 1)}·${symbol}${sub(i + 1)}`).join(" + ");
       const plainValues = shown.map((i, k) => (gap(k) ? "… + " : "") + `${plainFactor(s.w[i])}·${plainFactor(s.inputs[i])}`).join(" + ");
       const b = s.b.startsWith("-") ? ` - ${s.b.slice(1)}` : ` + ${s.b}`;
@@ -885,9 +888,9 @@
       this.grid = element("div", { class: "nnbook-demo-grid nnbook-demo-grid-draw" });
       this.grid.append(pad, inputFigure, barsFigure);
       this.answer = element("p", { class: "nnbook-demo-result", "aria-hidden": "true" }, t("drawPrompt"));
-      this.stage.append(this.grid, this.answer);
+      this.stage.append(this.grid);
       this.controls.append(this.buttons.clear);
-      pad.append(this.controls); // Clear sits under the drawing it clears
+      pad.append(this.controls, this.answer); // Clear and the answer sit under the drawing
       this.buttons.clear.addEventListener("click", () => this.clear());
       this.canvas.addEventListener("keydown", (event) => {
         if (event.key === "Delete" || event.key === "Backspace") {
