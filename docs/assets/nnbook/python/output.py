@@ -1,5 +1,7 @@
 """Where a live cell's output goes: text streams, images and ``display()``.
 
+(A cell has no keyboard input either: ``input()`` says so instead of an I/O error.)
+
 The browser worker connects one ``emit(kind, data, mime, alt)`` function; everything a
 cell shows passes through it, in the order it happens:
 
@@ -13,6 +15,7 @@ Not for: running code (runner.py) or matplotlib's backend (inline_backend.py).
 from __future__ import annotations
 
 import base64
+import builtins
 import io
 import sys
 import time
@@ -33,9 +36,22 @@ def connect(emit) -> None:
     _emit = emit
     sys.stdout = Stream("stdout")
     sys.stderr = Stream("stderr")
-    import builtins
-
     builtins.display = display
+    builtins.input = _no_input
+    time.sleep = _flushing_sleep(time.sleep)
+
+
+def _flushing_sleep(sleep):
+    # Text printed just before a pause is shown before it, not after it.
+    def flushing_sleep(seconds: float) -> None:
+        flush()
+        sleep(seconds)
+
+    return flushing_sleep
+
+
+def _no_input(prompt: str = "") -> str:
+    raise OSError("input() cannot read the keyboard in a code cell: write the value in the code instead")
 
 
 def flush() -> None:
