@@ -47,6 +47,12 @@
   const PYODIDE_URL = new URL("../../pyodide/", here).href;
   const PACKAGES = ["numpy", "nnbook"];
   const OUTPUT_LIMIT = 100_000; // characters of printed text shown per run
+  const FULL_OUTPUT_LIMIT = 50_000_000; // characters kept for "Download full output"
+  const CHUNK = 2_000; // characters of output per block (see appendRaw)
+  const IMAGE_LIMIT = 20; // images shown per run (python/output.py draws no more)
+  // Loading that shows no sign of progress for this long has failed (a broken download
+  // can leave Pyodide waiting for ever); window.nnbookLoadStallMs may shorten it.
+  const LOAD_STALL_MS = window.nnbookLoadStallMs || 60_000;
   const LIMITED = ["nnbook-stdout", "nnbook-stderr", "nnbook-value"];
 
   // --- The page's Python: one worker, one message shape ---------------------------------
@@ -58,6 +64,8 @@
       this.name = info.name;
       this.traceback = info.traceback || "";
       this.line = info.line || null;
+      this.hints = info.hints || []; // keys of sentences explaining the error (runner.hints)
+      this.fatal = Boolean(info.fatal); // Pyodide itself failed: the worker is restarted
     }
   }
 
@@ -70,30 +78,76 @@
       this.isReady = false;
       this.pending = new Map(); // id -> {resolve, reject, onStream}
       this.nextId = 0;
+      // The worker boot.js started with the page, if it did: the first start takes it.
+      this.early = window.nnbookBoot?.take() || null;
       // Without cross-origin isolation there is no SharedArrayBuffer: Stop then
       // restarts the worker instead of interrupting it.
-      this.interrupt = self.crossOriginIsolated ? new Uint8Array(new SharedArrayBuffer(1)) : null;
+      this.interrupt = this.early ? this.early.interrupt
+        : self.crossOriginIsolated ? new Uint8Array(new SharedArrayBuffer(1)) : null;
     }
 
     start() {
-      this.loaded ??= this.boot();
+      this.loaded ??= this.watch(this.boot());
       return this.loaded;
     }
 
+    // Loading fails, rather than waits for ever, when the worker reports a failure that
+    // nothing awaited or shows no progress for LOAD_STALL_MS. A failed load ends the
+    // worker: the next start() (Retry, or Run) loads anew.
+    watch(loading) {
+      const worker = this.worker;
+      let timer;
+      const stalled = new Promise((_, reject) => {
+        this.lastSign = Date.now();
+        this.abortLoading = reject;
+        timer = setInterval(() => {
+          if (Date.now() - this.lastSign > LOAD_STALL_MS) {
+            reject(new PythonError({ name: "LoadError", message: t("loadStalled", { seconds: Math.round(LOAD_STALL_MS / 1000) }) }));
+          }
+        }, 500);
+      });
+      const watched = Promise.race([loading, stalled]);
+      watched.catch(() => {}).finally(() => {
+        clearInterval(timer);
+        this.abortLoading = null;
+      });
+      watched.catch((error) => {
+        if (error.name === "Stopped" || this.worker !== worker) return;
+        this.terminate();
+        showLoadFailure(error);
+        offerRetry(error);
+      });
+      return watched;
+    }
+
     boot() {
-      this.worker = new Worker(WORKER_URL);
+      const early = this.early;
+      this.early = null;
+      this.worker = early ? early.worker : new Worker(WORKER_URL);
       this.worker.onmessage = (event) => this.receive(event.data);
       this.worker.onerror = (event) => {
         event.preventDefault();
         this.failAll(new PythonError({ name: "Error", message: event.message || "worker.js" }));
       };
-      const loading = this.request("init", {
+      const loading = early ? this.adopt(early, showProgress) : this.request("init", {
         indexURL: PYODIDE_URL,
         helpersURL: HELPERS_URL,
         packages: PACKAGES,
         interruptBuffer: this.interrupt,
+        gzip: !navigator.serviceWorker?.controller, // its cache has the plain files
       }, showProgress);
       loading.then(() => { this.isReady = true; showReady(); }, showLoadFailure);
+      return loading;
+    }
+
+    // The early worker's "init" is already sent: its reply, and the messages that came
+    // before this script did, are handled here as if this had sent it.
+    adopt(early, onStream) {
+      const id = early.init.id;
+      this.nextId = Math.max(this.nextId, id);
+      const loading = new Promise((resolve, reject) => this.pending.set(id, { resolve, reject, onStream }));
+      for (const message of early.messages) this.receive(message);
+      for (const event of early.errors) this.worker.onerror(event);
       return loading;
     }
 
@@ -106,6 +160,11 @@
     }
 
     receive(message) {
+      this.lastSign = Date.now();
+      if (message.type === "fault") {
+        this.abortLoading?.(new PythonError({ name: "LoadError", message: message.message }));
+        return;
+      }
       const waiting = this.pending.get(message.id);
       if (!waiting) return;
       if (message.type) {
@@ -115,6 +174,7 @@
       this.pending.delete(message.id);
       if ("error" in message) waiting.reject(new PythonError(message.error));
       else waiting.resolve(message.result);
+      if (message.error?.fatal) restartAfterCrash();
     }
 
     failAll(error) {
@@ -159,12 +219,38 @@
       await active.done;
     }
     active = null;
+    warmPlots();
+    settled.then(makeEditorsSoon);
   }
 
-  function cancelQueued(filter = () => true) {
+  // Plots: matplotlib is big (12 MB of wheels, a second or more to import). Its download
+  // starts as soon as a cell that uses it is queued; on a page with such cells, it is
+  // also loaded and imported in the background once the page's Python is idle.
+  const PLOTS = /\bmatplotlib\b/;
+  const plotting = { fetched: false, warmed: false };
+
+  function prefetchPlots() {
+    if (plotting.fetched || !python.worker) return;
+    plotting.fetched = true;
+    python.request("prefetch", { packages: ["matplotlib"] }).catch(() => {});
+  }
+
+  function warmPlots() {
+    if (plotting.warmed || !cells.some((cell) => PLOTS.test(cell.original))) return;
+    const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 500));
+    idle(() => {
+      if (plotting.warmed || active || queue.length || !python.isReady) return;
+      plotting.warmed = true;
+      prefetchPlots();
+      python.request("warm", { packages: ["matplotlib"], modules: ["matplotlib.pyplot"] }).catch(() => {});
+    }, { timeout: 3000 });
+  }
+
+  // `reason`: the key of the note a cancelled cell shows ("notRunStopped", "notRunFailed").
+  function cancelQueued(filter = () => true, reason = "notRunStopped") {
     for (const job of queue.filter(filter)) {
       queue.splice(queue.indexOf(job), 1);
-      job.cancel();
+      job.cancel(reason);
     }
   }
 
@@ -186,6 +272,13 @@
       if (await within(job.done, 500)) return;
     }
     job.restarted = true;
+    python.terminate();
+    schedule(replayJob(), { first: true });
+  }
+
+  // Pyodide failed for good (e.g. a JavaScript stack overflow): a new worker, rebuilt
+  // like after a Stop. The failed request has been answered with the error already.
+  function restartAfterCrash() {
     python.terminate();
     schedule(replayJob(), { first: true });
   }
@@ -252,6 +345,17 @@
     setRuntimeStatus(t("loadFailed", { message: error.message }), "error");
   }
 
+  // Every cell says that Python could not be loaded and offers Retry; the page's text,
+  // figures and the expected outputs stay as they are.
+  function offerRetry(error) {
+    for (const cell of cells) cell.showLoadFailure(error);
+  }
+
+  function retry() {
+    for (const cell of cells) cell.loadFailure.hidden = true;
+    python.start().catch(() => {}); // a new failure is shown again
+  }
+
   // --- Saved edits: per page and cell, with a hash of the original they were made on ----
 
   function hash(text) {
@@ -308,6 +412,8 @@
     stop: "M18,18H6V6H18V18Z",
     reset: "M12.5,8C9.85,8 7.45,9 5.6,10.6L2,7V16H11L7.38,12.38C8.77,11.22 10.54,10.5 12.5,10.5C16.04,10.5 19.05,12.81 20.1,16L22.47,15.22C21.08,11.03 17.15,8 12.5,8Z",
     copy: "M19,21H8V7H19M19,5H8A2,2 0 0,0 6,7V21A2,2 0 0,0 8,23H19A2,2 0 0,0 21,21V7A2,2 0 0,0 19,5M16,1H4A2,2 0 0,0 2,3V17H4V3H16V1Z",
+    retry: "M17.65,6.35C16.2,4.9 14.21,4 12,4A8,8 0 0,0 4,12A8,8 0 0,0 12,20C15.73,20 18.84,17.45 19.73,14H17.65C16.83,16.33 14.61,18 12,18A6,6 0 0,1 6,12A6,6 0 0,1 12,6C13.66,6 15.14,6.69 16.22,7.78L13,11H20V4L17.65,6.35Z",
+    "download-output": "M5,20H19V18H5M19,9H15V3H9V9H5L12,16L19,9Z",
   };
 
   function icon(name) {
@@ -358,6 +464,72 @@
     };
   }
 
+  // Editors are made when needed, not all at page load (each one measures the page; 16
+  // of them hold the main thread for over 100 ms, while Python starts): one per task,
+  // the cells near the viewport first, at once when the reader clicks the code, the
+  // others in idle time once Python has started and run the first cells. Until then the
+  // build's highlighted code shows, and this stands in for the editor (same methods).
+  const unmade = new Set(); // the make() of each editor not made yet, in page order
+  let making = false;
+  // Not before the page has loaded and MathJax has set the equations: an editor measures
+  // the page, which costs a whole layout while the page is still changing.
+  const settled = new Promise((resolve) => {
+    if (document.readyState === "complete") resolve();
+    else window.addEventListener("load", resolve, { once: true });
+  }).then(() => window.MathJax?.startup?.promise).catch(() => {});
+
+  function makeEditorsSoon() {
+    if (making || !unmade.size) return;
+    making = true;
+    const next = () => {
+      making = false;
+      const make = unmade.values().next().value;
+      if (make) make();
+      makeEditorsSoon();
+    };
+    if (window.requestIdleCallback) requestIdleCallback(next, { timeout: 2000 });
+    else setTimeout(next, 50);
+  }
+
+  const nearView = window.IntersectionObserver ? new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      if (!entry.isIntersecting) continue;
+      nearView.unobserve(entry.target);
+      entry.target.nnbookMake?.();
+    }
+  }, { rootMargin: "300px 0px" }) : null;
+
+  function lazyEditor(box, source, doc, options) {
+    let real = null;
+    let line = null;
+    const make = () => {
+      if (real) return real;
+      unmade.delete(make);
+      real = window.nnbookEditor ? window.nnbookEditor.create(box, doc, options) : plainEditor(box, doc, options);
+      if (source) source.hidden = true;
+      if (line) real.markLine(line);
+      return real;
+    };
+    unmade.add(make);
+    // Near the viewport: made in a task of its own, soon (not in the observer's callback).
+    box.nnbookMake = () => {
+      unmade.delete(make);
+      setTimeout(make, 0);
+    };
+    settled.then(() => nearView?.observe(box));
+    source?.addEventListener("pointerdown", () => make().focus(), { once: true });
+    return {
+      make,
+      getCode: () => (real ? real.getCode() : doc),
+      setCode: (code) => make().setCode(code),
+      focus: () => make().focus(),
+      markLine(n) {
+        if (real) real.markLine(n);
+        else line = n;
+      },
+    };
+  }
+
   // What each streamed message does to the cell's output: one small function per type.
   const showMessage = {
     stdout: (cell, m) => cell.appendText(m.text, "nnbook-stdout"),
@@ -397,12 +569,10 @@
         onChange: (code) => this.changed(code),
       };
       (source || root.firstChild).before(editorBox);
-      this.editor = window.nnbookEditor
-        ? window.nnbookEditor.create(editorBox, this.original, options)
-        : plainEditor(editorBox, this.original, options);
-      if (source) source.hidden = true;
+      this.editor = lazyEditor(editorBox, source, this.original, options);
 
       this.notice = element("div", { class: "nnbook-notice", hidden: "" });
+      this.loadFailure = element("div", { class: "nnbook-notice", role: "alert", hidden: "" });
       this.buttons = {
         run: button("run", t("run"), t("runTitle")),
         stop: button("stop", t("stop"), t("stopTitle")),
@@ -417,7 +587,7 @@
       this.status = element("span", { class: "nnbook-status", role: "status" });
       const toolbar = element("div", { class: "nnbook-toolbar" });
       toolbar.append(...Object.values(this.buttons), this.editedMark, this.status);
-      editorBox.after(this.notice, toolbar);
+      editorBox.after(this.notice, this.loadFailure, toolbar);
 
       this.label = element("div", { class: "nnbook-output-label", "aria-hidden": "true" },
         t(this.output.hasAttribute("data-nnbook-expected") ? "expectedOutput" : "output"));
@@ -439,6 +609,13 @@
       this.status.textContent = text;
     }
 
+    showLoadFailure(error) {
+      const again = button("retry", t("retry"), t("retryTitle"));
+      again.addEventListener("click", retry);
+      this.loadFailure.replaceChildren(element("span", {}, t("loadFailedCell", { message: error.message })), again);
+      this.loadFailure.hidden = false;
+    }
+
     // --- editing
 
     changed(code) {
@@ -453,6 +630,7 @@
       const saved = storage.load(this.id);
       this.changed(this.original);
       if (!saved || typeof saved.code !== "string") return;
+      this.editor.make(); // the reader's own code, or a choice to make about it
       if (saved.original === hash(this.original)) {
         this.editor.setCode(saved.code);
         return;
@@ -498,6 +676,7 @@
 
     run(batch = null) {
       if (queue.some((job) => job.cell === this)) return;
+      if (PLOTS.test(this.code)) prefetchPlots();
       const cell = this;
       const before = { state: this.state, status: this.status.textContent };
       schedule({
@@ -506,9 +685,11 @@
         start() {
           return cell.execute(this);
         },
-        cancel() {
+        cancel(reason) {
           this.cancelled = true;
-          cell.setState(before.state, before.status);
+          // The cell keeps its output; its note says why it did not run.
+          if (reason) cell.setState("idle", t(reason));
+          else cell.setState(before.state, before.status);
         },
       });
     }
@@ -522,6 +703,8 @@
     clearOutput() {
       this.output.replaceChildren();
       this.room = OUTPUT_LIMIT;
+      this.printed = []; // all printed text, up to FULL_OUTPUT_LIMIT, for the download
+      this.printedSize = 0;
       this.output.removeAttribute("data-nnbook-expected");
       this.label.textContent = t("output");
       this.output.setAttribute("aria-label", t("output"));
@@ -533,22 +716,68 @@
     appendText(text, kind) {
       if (!text) return;
       if (LIMITED.includes(kind)) {
+        this.keep(text);
         if (this.room < 0) return;
         const fits = text.slice(0, this.room);
         this.room -= text.length;
         if (this.room < 0) {
           this.appendRaw(fits, kind);
-          this.appendRaw(`\n${t("truncated")}\n`, "nnbook-notice-text");
+          this.appendTruncated();
           return;
         }
       }
       this.appendRaw(text, kind);
     }
 
+    keep(text) {
+      const part = text.slice(0, FULL_OUTPUT_LIMIT - this.printedSize);
+      if (part) this.printed.push(part);
+      this.printedSize += part.length;
+    }
+
+    appendTruncated() {
+      this.appendRaw(`\n${t("truncated")}\n`, "nnbook-notice-text");
+      const download = button("download-output", t("downloadOutput"), t("downloadOutputTitle", { mb: FULL_OUTPUT_LIMIT / 1e6 }));
+      download.addEventListener("click", () => this.downloadOutput());
+      this.output.append(download);
+    }
+
+    // The whole printed text as a file, made in the page: nothing is sent anywhere.
+    downloadOutput() {
+      const file = new Blob(this.printed, { type: "text/plain;charset=utf-8" });
+      const link = element("a", { href: URL.createObjectURL(file), download: `${this.id}-output.txt` });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+    }
+
+    // Long text goes in blocks of about CHUNK characters, each of whole lines, so that the
+    // browser lays out only the new block (and skips those scrolled out of view): a loop
+    // printing thousands of lines does not freeze the page.
     appendRaw(text, kind) {
-      const last = this.output.lastChild;
-      if (last && last.className === kind) last.append(text);
-      else this.output.append(element("span", { class: kind }, text));
+      while (text) {
+        let end = text.length;
+        if (end > CHUNK) {
+          const newline = text.indexOf("\n", CHUNK);
+          if (newline >= 0) end = newline + 1;
+        }
+        this.appendPiece(text.slice(0, end), kind);
+        text = text.slice(end);
+      }
+    }
+
+    appendPiece(text, kind) {
+      let last = this.output.lastChild;
+      if (!last || last.className !== kind || "nnbookBlock" in last.dataset) {
+        const startsLine = !last || last.textContent.endsWith("\n");
+        last = element("span", { class: kind });
+        last.startsLine = startsLine;
+        this.output.append(last);
+      }
+      last.append(text);
+      last.size = (last.size || 0) + text.length;
+      if (last.size >= CHUNK && last.startsLine && text.endsWith("\n")) last.dataset.nnbookBlock = "";
     }
 
     // A notice or traceback starts on a line of its own.
@@ -559,7 +788,8 @@
     }
 
     appendImage({ mime, data, alt }) {
-      const img = element("img", { class: "nnbook-image", src: `data:${mime};base64,${data}` });
+      // Decoded off the main thread: a cell showing many figures does not freeze the page.
+      const img = element("img", { class: "nnbook-image", decoding: "async", src: `data:${mime};base64,${data}` });
       img.alt = alt ? t("figureAltTitled", { title: alt }) : t(mime === "image/svg+xml" ? "drawingAlt" : "figureAlt");
       this.output.append(img);
     }
@@ -583,13 +813,19 @@
         const result = await python.request("run", { code, cell: this.id },
           (message) => showMessage[message.type]?.(this, message));
         if (result.value !== null) this.appendText(`${result.value}\n`, "nnbook-value");
+        if (result.hidden_images) {
+          this.appendBlock(t("imagesHidden", { count: result.hidden_images, limit: IMAGE_LIMIT }), "nnbook-notice-text");
+        }
+        if ("exit" in result) {
+          this.appendBlock(t("exitCalled", { call: `sys.exit(${result.exit ?? ""})` }), "nnbook-notice-text");
+        }
         this.ranCode = code;
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
         this.setState("done", `${t("done")} (${seconds} s)`);
       } catch (error) {
         this.ranCode = null;
         this.failed(error, job);
-        if (job.batch) cancelQueued((other) => other.batch === job.batch);
+        if (job.batch) cancelQueued((other) => other.batch === job.batch, "notRunFailed");
       }
     }
 
@@ -599,7 +835,13 @@
         this.setState("error", t("stopped"));
         return;
       }
+      if (error.fatal) {
+        this.appendBlock(t("crashed", { message: error.message }), "nnbook-notice-text");
+        this.setState("error", t("failed", { name: error.name }));
+        return;
+      }
       this.appendBlock(error.traceback || error.message, "nnbook-traceback");
+      for (const hint of error.hints) this.appendBlock(t(`hint.${hint}`), "nnbook-notice-text");
       this.editor.markLine(error.line);
       this.setState("error", t("failed", { name: error.name }));
     }
@@ -629,7 +871,8 @@
   const first = cells.length ? cells[0].root : firstDemo;
   if (first) {
     buildPageBar(first);
-    python.start().catch(() => {}); // load in the background; failures are shown
+    // Load in the background; failures are shown. Then the editors and plots get ready.
+    python.start().then(warmPlots, () => {}).then(() => settled).then(makeEditorsSoon);
   }
 
   function queued(start) {

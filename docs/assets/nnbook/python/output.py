@@ -1,6 +1,7 @@
 """Where a live cell's output goes: text streams, images and ``display()``.
 
-(A cell has no keyboard input either: ``input()`` says so instead of an I/O error.)
+(A cell has no keyboard input either: ``input()`` says so instead of an I/O error. It has
+no network either: ``pyodide.http`` fails at once, saying that the book runs offline.)
 
 The browser worker connects one ``emit(kind, data, mime, alt)`` function; everything a
 cell shows passes through it, in the order it happens:
@@ -24,7 +25,13 @@ import time
 # lines does not flood the page with messages; the first write after a pause goes at once.
 BATCH = 0.05
 
+# A cell shows at most IMAGE_LIMIT images; the others are counted, not drawn (a loop making
+# hundreds of figures would take minutes to render and freeze the page showing them).
+IMAGE_LIMIT = 20
+
 _emit = None
+_images = 0  # images shown by the cell that runs
+hidden_images = 0  # images it made beyond IMAGE_LIMIT
 _kind: str | None = None  # the stream of the text not sent yet
 _text: list[str] = []
 _last_send = 0.0
@@ -38,6 +45,7 @@ def connect(emit) -> None:
     sys.stderr = Stream("stderr")
     builtins.display = display
     builtins.input = _no_input
+    _block_network()
     time.sleep = _flushing_sleep(time.sleep)
 
 
@@ -50,8 +58,32 @@ def _flushing_sleep(sleep):
     return flushing_sleep
 
 
+def hinted(exc: BaseException, hint: str) -> BaseException:
+    """Tag an exception with the key of the page's explanation (see runner.hints)."""
+    exc.nnbook_hint = hint
+    return exc
+
+
 def _no_input(prompt: str = "") -> str:
-    raise OSError("input() cannot read the keyboard in a code cell: write the value in the code instead")
+    raise hinted(OSError("input() cannot read the keyboard in a code cell: write the value in the code instead"), "input")
+
+
+def _offline(name: str):
+    def offline(url="", *args, **kwargs):
+        raise hinted(OSError(f"{name}({str(url)!r}): code cells run offline, no request was sent"), "offline")
+
+    return offline
+
+
+def _block_network() -> None:
+    # The worker refuses requests to other sites too (worker.js); this says why at once,
+    # even for ``pyfetch(url)`` without ``await``.
+    try:
+        import pyodide.http as http
+    except ImportError:  # CPython: nothing to block
+        return
+    http.pyfetch = _offline("pyfetch")
+    http.open_url = _offline("open_url")
 
 
 def flush() -> None:
@@ -102,8 +134,29 @@ class Stream(io.TextIOBase):
         return f"<nnbook cell {self.kind}>"
 
 
+def start_cell() -> None:
+    """A new cell starts: its images are counted from zero."""
+    global _images, hidden_images
+    _images = hidden_images = 0
+
+
+def _room_for_image() -> bool:
+    global _images, hidden_images
+    if _images >= IMAGE_LIMIT:
+        hidden_images += 1
+        return False
+    _images += 1
+    return True
+
+
 def send_image(data: bytes | str, mime: str, alt: str = "") -> None:
     """Show an image (PNG bytes or SVG text) after the text printed so far."""
+    if not _room_for_image():
+        return
+    _send_image(data, mime, alt)
+
+
+def _send_image(data: bytes | str, mime: str, alt: str = "") -> None:
     flush()
     if isinstance(data, str):
         data = data.encode("utf-8")
@@ -160,9 +213,11 @@ def _figure_alt(fig) -> str:
 
 
 def send_figure(fig) -> None:
+    if not _room_for_image():
+        return  # not drawn at all: drawing is the slow part
     png = io.BytesIO()
     fig.savefig(png, format="png", bbox_inches="tight")
-    send_image(png.getvalue(), "image/png", _figure_alt(fig))
+    _send_image(png.getvalue(), "image/png", _figure_alt(fig))
 
 
 def send_open_figures() -> None:

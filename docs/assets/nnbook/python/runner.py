@@ -5,7 +5,10 @@ cells build on each other): every statement but the last expression runs, the la
 expression is evaluated and shown (its repr, or an image if it is rich), then the open
 matplotlib figures are shown. ``call(source)`` does the same for the page's demos and
 returns the value as JSON. Both return a JSON string: ``{"value": ...}`` or
-``{"error": {"name", "traceback", "line"}}``, the traceback trimmed to the reader's code.
+``{"error": {"name", "traceback", "line", "hints"}}``, the traceback trimmed to the reader's
+code; ``hints`` are keys of sentences the page adds in its language (see ``hints``).
+``run_cell`` also gives ``"hidden_images"`` (images beyond the cell's limit) and, when the
+cell called ``sys.exit()``, ``"exit"``: the cell ends there, Python goes on.
 
 Not for: where output goes (output.py) or loading Python (worker.js).
 """
@@ -13,9 +16,11 @@ Not for: where output goes (output.py) or loading Python (worker.js).
 from __future__ import annotations
 
 import ast
+import importlib.util
 import io
 import json
 import linecache
+import os
 import sys
 import tokenize
 import traceback
@@ -24,6 +29,7 @@ import types
 from . import output
 
 CELL_PREFIX = "<cell "
+HELPERS_DIR = os.path.dirname(__file__)
 # The page's namespace, shared by its cells and demos, is a real ``__main__`` module so
 # that classes defined in a cell (dataclasses, pickling) find their module.
 sys.modules["__main__"] = types.ModuleType("__main__")
@@ -60,11 +66,61 @@ def _execute(source: str, filename: str):
     return eval(last, namespace) if last is not None else None
 
 
+# Modules a reader may try for the network; none is here, and the book runs offline.
+NETWORK_MODULES = {"requests", "httpx", "urllib3", "aiohttp", "websockets", "socketio"}
+MEMORY_WORDS = ("too big", "too large", "index-sized")
+
+
+def hints(exc: BaseException) -> list[str]:
+    """Keys of the page's explanations for an error a reader may not expect here.
+
+    "memory": Python in a browser tab has a few gigabytes at most; "recursion"; "offline":
+    cells cannot reach the internet; "modules": which packages there are; "input".
+    """
+    if getattr(exc, "nnbook_hint", None):
+        return [exc.nnbook_hint]
+    if isinstance(exc, MemoryError) or (
+        isinstance(exc, (OverflowError, ValueError)) and any(w in str(exc) for w in MEMORY_WORDS)
+    ):
+        return ["memory"]
+    if isinstance(exc, RecursionError):
+        return ["recursion"]
+    if isinstance(exc, ModuleNotFoundError) and exc.name:
+        top = exc.name.split(".")[0]
+        if top in NETWORK_MODULES:
+            return ["offline", "modules"]
+        if top == exc.name or importlib.util.find_spec(top) is None:
+            return ["modules"]
+    module = type(exc).__module__
+    if module in NETWORK_ERRORS or "OfflineError" in str(exc) or _through(exc, NETWORK_FILES):
+        return ["offline"]
+    return []
+
+
+NETWORK_ERRORS = ("urllib.error", "http.client", "socket", "ssl")
+NETWORK_FILES = ("/socket.py", "/urllib/request.py", "/http/client.py", "/ssl.py")
+
+
+def _through(exc: BaseException, files: tuple[str, ...]) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename.endswith(files):
+            return True
+        tb = tb.tb_next
+    return False
+
+
 def _error(exc: BaseException, filename: str) -> dict:
     """The traceback from the first frame of a cell on; the runner's frames are dropped."""
     tb = exc.__traceback__
     while tb is not None and not tb.tb_frame.f_code.co_filename.startswith(CELL_PREFIX):
         tb = tb.tb_next
+    # The frames of these helpers (input(), pyfetch() refusing) end the traceback: cut them.
+    frame = tb
+    while frame is not None and frame.tb_next is not None:
+        if frame.tb_next.tb_frame.f_code.co_filename.startswith(HELPERS_DIR):
+            frame.tb_next = None
+        frame = frame.tb_next
     line = None
     frame = tb
     while frame is not None:
@@ -74,7 +130,7 @@ def _error(exc: BaseException, filename: str) -> dict:
     if isinstance(exc, SyntaxError) and exc.filename == filename:
         line = exc.lineno
     text = "".join(traceback.format_exception(type(exc), exc, tb))
-    return {"name": type(exc).__name__, "traceback": text, "line": line}
+    return {"name": type(exc).__name__, "traceback": text, "line": line, "hints": hints(exc)}
 
 
 def _shown_value(value, source: str) -> str | None:
@@ -90,13 +146,18 @@ def _shown_value(value, source: str) -> str | None:
 def run_cell(source: str, cell_id: str) -> str:
     """Run one cell; its output goes out through ``output`` as it happens."""
     filename = f"{CELL_PREFIX}{cell_id}>"
+    output.start_cell()
     try:
         result = {"value": _shown_value(_execute(source, filename), source)}
         output.send_open_figures()
-    except BaseException as exc:  # the reader's code may raise anything, even SystemExit
+    except SystemExit as exc:  # sys.exit(), exit(): the cell ends, the page's Python does not
+        output.send_open_figures()
+        result = {"value": None, "exit": None if exc.code is None else repr(exc.code)}
+    except BaseException as exc:  # the reader's code may raise anything
         output.close_figures()
         result = {"error": _error(exc, filename)}
     output.flush()
+    result["hidden_images"] = output.hidden_images
     return json.dumps(result)
 
 
