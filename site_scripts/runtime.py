@@ -13,7 +13,9 @@ publishes under ``site/pyodide/``:
 - the ``nnbook`` wheel built from this checkout (kept as source, so that
   ``inspect.getsource`` and tracebacks show the code the chapter talks about);
 - a trimmed ``pyodide-lock.json`` that lists only those packages, so loading
-  anything else fails at once instead of reaching for a CDN.
+  anything else fails at once instead of reaching for a CDN;
+- gzip copies of ``pyodide.asm.wasm`` and ``pyodide.asm.js`` for hosts that do not
+  compress (``site_scripts/precompress.py``).
 
 What it is not: a Pyodide distribution builder. It builds nothing but the
 pure-Python ``nnbook`` wheel; every other wheel comes from a Pyodide release,
@@ -45,7 +47,7 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from . import fontcache
+from . import fontcache, precompress
 
 log = logging.getLogger("mkdocs.plugins.nnbook.runtime")
 
@@ -82,7 +84,7 @@ PYC_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
 SOURCE_DATE_EPOCH = "315532800"
 
 # Bump when the layout or the steps change, so old caches are rebuilt.
-FORMAT = 3
+FORMAT = 4
 
 
 class RuntimeVendorError(RuntimeError):
@@ -422,6 +424,7 @@ def _assemble(out: Path, npm: Path, deps: Path, nnbook_wheel: Path) -> dict[str,
         shutil.copy2(nnbook_wheel, stage / nnbook_wheel.name)
         lock["packages"]["nnbook"] = _nnbook_spec(lock, stage / nnbook_wheel.name)
         _write_lock(stage / LOCK, lock["info"], lock["packages"])
+        precompress.write_copies(stage, out.parent / "gz")
         old = out.with_name(out.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if out.exists():
