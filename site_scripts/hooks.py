@@ -4,12 +4,14 @@
 - ``on_pre_build`` (re)draws the figures into ``docs/<lang>/figures/``.
 - ``on_page_markdown`` turns ```python cell``` fences into live cells and marks
   pages shown in English because their translation is missing.
-- ``on_post_page`` tells the page's scripts where the site root is, and drops the
+- ``on_post_page`` tells the page's scripts where the site root is, loads boot.js
+  early in the ``<head>`` (it starts the page's Python at once), and drops the
   ``<link rel="alternate">`` tags from which Material would fetch a ``sitemap.xml``
   next to every translated page (there is one sitemap, at the root; the language
   menu's own links already lead to the same page in each language), and makes the
   menu's root-absolute links (``/fr/``) relative, so the site works under any path.
-- ``on_post_build`` publishes the vendored files: MathJax, the editor, the runtime.
+- ``on_post_build`` publishes the vendored files: MathJax, the editor, the runtime;
+  then the list of files the service worker keeps for offline reading.
 
 mkdocs-static-i18n runs a whole build per language, so every hook here is
 idempotent and cheap to repeat.
@@ -26,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # MkDocs loads this file by path, not as a package
     sys.path.append(str(ROOT))
 
-from site_scripts import cells, vendor  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+
+from site_scripts import cells, offline, vendor  # noqa: E402
 
 CACHE = ROOT / ".cache"
 REQUIRED_EXTENSIONS = {
@@ -94,15 +98,23 @@ ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*
 ABSOLUTE_LANGUAGE_LINK = re.compile(r'<a href="/([^"]*)" hreflang="')
 
 
+PYTHON_PAGE = re.compile(r'data-nnbook-(?:cell|demo)="')
+
+
 def on_post_page(output, page, config, **kwargs):
     depth = page.url.count("/")
     root = posixpath.join(*([".."] * depth)) + "/" if depth else "./"
     meta = f'<meta name="nnbook-root" content="{root}">'
+    # boot.js starts the page's Python before the page's other scripts, and the offline
+    # copy; not async: it must run before cells.js, which takes its worker over.
+    python = " data-nnbook-python" if PYTHON_PAGE.search(output) else ""
+    boot = f'<script src="{root}assets/nnbook/boot.js"{python}></script>'
     output = ALTERNATE_LINK.sub("", output)
     output = ABSOLUTE_LANGUAGE_LINK.sub(lambda m: f'<a href="{root}{m.group(1)}" hreflang="', output)
-    return output.replace("</head>", f"{meta}\n</head>", 1)
+    return output.replace("</head>", f"{meta}\n{boot}\n</head>", 1)
 
 
+@event_priority(-100)  # after the other plugins: the manifest lists what they wrote too
 def on_post_build(config, **kwargs):
     site = Path(config["site_dir"])
     vendor.publish_mathjax(site)
@@ -110,3 +122,4 @@ def on_post_build(config, **kwargs):
 
     vendor.publish(editor_bundle.bundle_editor(CACHE), site / "assets" / "nnbook" / "vendor" / "editor.js")
     vendor.publish(runtime.ensure_runtime(CACHE), site / "pyodide")
+    offline.write_manifest(site)  # last: it lists every file above

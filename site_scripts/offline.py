@@ -1,0 +1,55 @@
+"""The list of files the service worker (``docs/sw.js``) keeps for offline reading.
+
+What it is for: after the build, ``write_manifest(site)`` writes ``sw-manifest.js`` at
+the site root: every file a reader may need offline (pages of every language, assets,
+figures, the search index, MathJax, the Python runtime and all its wheels) with its
+sha256. A new build with any changed file writes a different manifest, which makes
+browsers install the service worker again; it then fetches only the changed files.
+
+What it is not: the caching itself (``docs/sw.js``). It is a ``.js`` file, not JSON,
+because browsers look for updates of a service worker in the scripts it imports.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import precompress
+
+MANIFEST = "sw-manifest.js"
+# Not kept: the service worker itself, compressed copies (the worker stores the inflated
+# file), the sitemaps, Pyodide's ES-module loader (the book uses pyodide.js) and MathJax's
+# speech rules (3.9 MB, loaded only by its accessibility menu).
+SKIPPED_NAMES = {"sw.js", MANIFEST, "sitemap.xml", "pyodide.mjs"}
+SKIPPED_SUFFIXES = (".gz", ".map")
+SKIPPED_DIRS = ("assets/vendor/mathjax/sre/",)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def kept(rel: str) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    return not (name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES) or rel.startswith(SKIPPED_DIRS))
+
+
+def write_manifest(site: Path) -> Path:
+    files = {}
+    for path in sorted(site.rglob("*")):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and kept(rel):
+            files[rel] = _sha256(path)
+    gzipped = [f"pyodide/{name}" for name in precompress.COMPRESSED if f"pyodide/{name}" in files]
+    version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
+    data = {"version": version, "files": files, "gzipped": gzipped}
+    text = f"self.NNBOOK_MANIFEST = {json.dumps(data, indent=0, sort_keys=True)};\n"
+    dest = site / MANIFEST
+    if not dest.is_file() or dest.read_text() != text:
+        dest.write_text(text)
+    return dest
