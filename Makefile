@@ -8,17 +8,18 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-# pyodide-build needs Python >= 3.12: use the first one found.
-PYTHON312 := $(shell for p in python3.13 python3.12 $$HOME/.pyenv/versions/3.13*/bin/python3 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
+# The build tools need Python 3.12 (pyodide-build needs >= 3.12; requirements.lock is
+# resolved for 3.12, the Python of Pyodide 0.27): use the first 3.12 found.
+PYTHON312 := $(shell for p in python3.12 $$HOME/.pyenv/versions/3.12*/bin/python3 /usr/local/bin/python3.12 /usr/bin/python3.12 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' >/dev/null 2>&1 && { command -v $$p; break; }; done)
 
 .PHONY: setup serve test test-fast site bench clean
 
 setup: $(VENV)/.installed node_modules/.installed system-packages
 
 $(VENV)/.installed: pyproject.toml requirements.lock
-	@test -n "$(PYTHON312)" || { echo "Python >= 3.12 is needed for pyodide-build; install python3.12 (e.g. apt-get install python3.12 or pyenv install 3.12)"; exit 1; }
-	test -x $(PY) || $(PYTHON312) -m venv $(VENV)
+	@test -n "$(PYTHON312)" || { echo "Python 3.12 is needed (pyodide-build and requirements.lock); install it, e.g. pyenv install 3.12"; exit 1; }
+	$(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' 2>/dev/null || { rm -rf $(VENV); $(PYTHON312) -m venv $(VENV); }
 	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
