@@ -572,7 +572,7 @@
       this.editor = lazyEditor(editorBox, source, this.original, options);
 
       this.notice = element("div", { class: "nnbook-notice", hidden: "" });
-      this.loadFailure = element("div", { class: "nnbook-notice", role: "alert", hidden: "" });
+      this.loadFailure = element("div", { class: "nnbook-load-failure", role: "alert", hidden: "" });
       this.buttons = {
         run: button("run", t("run"), t("runTitle")),
         stop: button("stop", t("stop"), t("stopTitle")),
