@@ -16,6 +16,7 @@ import json
 from pathlib import Path
 
 from . import precompress
+from .runtime import sha256_file
 
 MANIFEST = "sw-manifest.js"
 # Not kept: the service worker itself, compressed copies (the worker stores the inflated
@@ -24,14 +25,6 @@ MANIFEST = "sw-manifest.js"
 SKIPPED_NAMES = {"sw.js", MANIFEST, "sitemap.xml", "pyodide.mjs"}
 SKIPPED_SUFFIXES = (".gz", ".map")
 SKIPPED_DIRS = ("assets/vendor/mathjax/sre/",)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def kept(rel: str) -> bool:
@@ -44,7 +37,7 @@ def write_manifest(site: Path) -> Path:
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if path.is_file() and kept(rel):
-            files[rel] = _sha256(path)
+            files[rel] = sha256_file(path)
     gzipped = [f"pyodide/{name}" for name in precompress.COMPRESSED if f"pyodide/{name}" in files]
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     data = {"version": version, "files": files, "gzipped": gzipped}

