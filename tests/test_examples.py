@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from examples import DOCS, check_page
+from tests.examples import DOCS, check_page
 
 PAGES = sorted(DOCS.glob("*/*.md"))
 
@@ -15,7 +15,7 @@ def test_cells_print_what_the_page_shows(page):
 
 
 def test_a_changed_output_is_reported_with_file_and_line(tmp_path, monkeypatch):
-    import examples
+    from tests import examples
 
     docs = tmp_path / "docs" / "en"
     docs.mkdir(parents=True)

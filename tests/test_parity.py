@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import parity
-from examples import DOCS
+from tests.examples import DOCS
 
 REFERENCE = "en"
 TRANSLATIONS = ["fr", "es", "zh"]

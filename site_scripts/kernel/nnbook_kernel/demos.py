@@ -1,11 +1,12 @@
 """Python side of the chapter's interactive demos (demos.js): numbers and pictures.
 
-Each function returns plain JSON-able data for one view of a demo: numbers already
-written with two decimals (the same text as the drawings), and the drawings of
-``nnbook.draw`` as ``data:`` URLs for an ``<img>``. The page passes the translated
-titles of the pictures, so the SVGs speak the page's language.
+The page calls these by name (``runner.call``), with JSON arguments. Each returns plain
+JSON data for one view of a demo: numbers as numbers (the page formats them), and the
+drawings of ``nnbook.draw`` as SVG text, which the page shows only as an ``<img>``. The
+page passes the translated titles of the pictures, so the SVGs speak its language.
 
-- ``stepper(net, x, target, titles)``: a forward pass, neuron by neuron;
+- ``stepper_cell(titles)``: a forward pass through ``net``, ``x`` and ``target`` of the
+  page's namespace (the cell the reader ran), neuron by neuron;
 - ``stepper_example(k, titles)``: the same for a random 3-2-1 network number ``k``;
 - ``stepper_from_source(source, titles)``: the same for a copy of the book's cell;
 - ``mnist_digit(i, titles)``: one bundled held-out digit and the network's answer;
@@ -28,13 +29,13 @@ from nnbook import Network, draw, mnist
 MAX_NEURONS = 40  # a larger network is not something to step through neuron by neuron
 
 
-def _f(v: float) -> str:
-    """A number with two decimals, as nnbook.draw writes them (no "-0.00")."""
-    return f"{round(float(v), 2) + 0.0:.2f}"
+def _f(v: float) -> float:
+    """A number as the drawings show it: two decimals (and never -0.0)."""
+    return round(float(v), 2) + 0.0
 
 
 def _url(svg: str) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+    return str(svg)
 
 
 def _fill(template: str, **values: object) -> str:
@@ -85,6 +86,16 @@ def stepper(net: object, x: object, target: object, titles: dict) -> dict:
         "squared": None if t is None else _f(np.sum((y - t) ** 2)),
         "images": images,
     }
+
+
+def stepper_cell(titles: dict) -> dict:
+    """The stepper for ``net``, ``x`` and ``target`` as the reader's cell left them."""
+    from .runner import namespace
+
+    missing = [name for name in ("net", "x") if name not in namespace]
+    if missing:
+        raise NameError(f"the cell defines no {' or '.join(missing)}")
+    return stepper(namespace["net"], namespace["x"], namespace.get("target"), titles)
 
 
 def stepper_example(k: int, titles: dict) -> dict:
