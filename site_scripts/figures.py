@@ -253,6 +253,17 @@ def _dot(xy, color, r=0.028):
     return Circle(xy, r, facecolor=color, edgecolor="none", zorder=9)
 
 
+def _lines(ax, segments, color, lw, alpha=1.0, z=2):
+    """Straight segments [(start, end), ...] drawn as one SVG path (small files)."""
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MPath
+
+    verts = np.round(np.asarray(segments, float).reshape(-1, 2), 4)
+    codes = [MPath.MOVETO, MPath.LINETO] * len(segments)
+    ax.add_patch(PathPatch(MPath(verts, codes), fill=False, edgecolor=color, linewidth=lw,
+                           alpha=alpha, zorder=z))
+
+
 def _smooth_closed(points, tension=0.5):
     """A closed Catmull-Rom curve through ``points``, as a matplotlib Path."""
     from matplotlib.path import Path as MPath
@@ -535,49 +546,110 @@ def draw_neural_net(lang: str):
 
 
 def draw_mnist_input(lang: str):
-    """A 28x28 digit unrolled row by row into the 784 inputs x1 ... x784."""
-    from matplotlib.collections import LineCollection
+    """The MNIST network: a 28x28 digit unrolled into 784 inputs, 256 hidden neurons, 10 outputs.
+
+    A few neurons of each big layer are drawn, with dots for the rest. Input and
+    output neurons are filled with their value as a brightness (0 black, 1 white):
+    the inputs are the digit's pixels divided by 255, the outputs are what the
+    bundled network answers for this digit. Connections are drawn only between the
+    neurons shown, and lightly: the point is that every neuron of a layer feeds
+    every neuron of the next.
+    """
     from matplotlib.patches import Rectangle
 
     L = lambda key: label("mnist-input.svg", key, lang)  # noqa: E731
     image = _input_digit()
-    fig, ax = _figure(7.2, 3.9)
-    x0, y0, size = 0.4, 0.62, 2.8  # the digit's square, 0.1 inch per pixel
+    fig, ax = _figure(7.6, 4.3)
+
+    # The digit, 0.09 inch per pixel, on its pixel grid.
+    x0, y0, size = 0.28, 1.0, 2.52
     pixel = size / 28
     ax.imshow(image, cmap="gray", vmin=0, vmax=255, extent=(x0, x0 + size, y0, y0 + size),
               interpolation="none", zorder=1)
     grid = [[(x0 + i * pixel, y0), (x0 + i * pixel, y0 + size)] for i in range(29)]
     grid += [[(x0, y0 + i * pixel), (x0 + size, y0 + i * pixel)] for i in range(29)]
-    ax.add_collection(LineCollection(grid, colors="#3a4048", linewidths=0.3, zorder=2))
+    _lines(ax, grid, "#3a4048", lw=0.3)
     ax.add_patch(Rectangle((x0, y0), size, size, fill=False, edgecolor=EDGE, linewidth=1, zorder=3))
-    ax.text(x0 + size / 2, 0.35, L("pixels"), ha="center", va="center", fontsize=10.5, color=INK)
 
-    # A few inputs of the 784, in order, each fed by its pixel.
+    # Three columns of neurons; None is a gap drawn as three dots.
     bright = _bright_pixel(image)
-    shown = [1, 2, 3, None, bright, None, 782, 783, 784]
-    column_x, top, step, r = 5.35, 3.38, 0.33, 0.12
-    for slot, k in enumerate(shown):
-        y = top - slot * step
+    inputs = [1, 2, 3, None, bright, None, 782, 783, 784]
+    hidden = [1, 2, 3, None, 255, 256]
+    in_x, hid_x, out_x = 4.02, 5.45, 6.7
+    in_top, in_step, r_in = 3.74, 0.33, 0.11
+    hid_top, hid_step, r_hid = 3.5, 0.41, 0.13
+    out_top, out_step, r_out = 3.8, 0.3, 0.105
+    in_y = [in_top - i * in_step for i in range(len(inputs))]
+    hid_y = [hid_top - i * hid_step for i in range(len(hidden))]
+    out_y = [out_top - d * out_step for d in range(10)]
+
+    def dots(x, y):
+        for dy in (-0.07, 0, 0.07):
+            ax.add_patch(_dot((x, y + dy), MUTED, r=0.022))
+
+    # Every neuron shown feeds every neuron shown in the next layer.
+    links = [
+        [_towards((in_x, a), (hid_x, b), r_in), _towards((hid_x, b), (in_x, a), r_hid)]
+        for a, k in zip(in_y, inputs) if k is not None
+        for b, h in zip(hid_y, hidden) if h is not None
+    ]
+    links += [
+        [_towards((hid_x, a), (out_x, b), r_hid), _towards((out_x, b), (hid_x, a), r_out)]
+        for a, h in zip(hid_y, hidden) if h is not None
+        for b in out_y
+    ]
+    _lines(ax, links, EDGE, lw=0.5, alpha=0.55)
+
+    # Inputs: each fed by its pixel, named x_k with its value.
+    label_x = 2.98
+    for y, k in zip(in_y, inputs):
         if k is None:
-            for dy in (-0.07, 0, 0.07):
-                ax.add_patch(_dot((column_x, y + dy), MUTED, r=0.022))
+            dots(in_x, y)
             continue
         row, col = divmod(k - 1, 28)
         value = image[row, col] / 255
         px = (x0 + (col + 0.5) * pixel, y0 + size - (row + 0.5) * pixel)
         color = ORANGE if k == bright else BLUE
         ax.add_patch(Rectangle((px[0] - pixel / 2, px[1] - pixel / 2), pixel, pixel, fill=False,
-                               edgecolor=color, linewidth=1.4, zorder=4))
-        _arrow(ax, px, (column_x - r, y), color=color, lw=1.0, head=7, z=4)
-        _circle(ax, (column_x, y), r, str(round(value, 3)), color, lw=1.4, z=5)
-        ax.text(column_x + 0.22, y, f"$x_{{{k}}}$", ha="left", va="center", fontsize=12, color=INK)
-        ax.text(column_x + 0.68, y, "= " + _number(value, lang), ha="left", va="center",
-                fontsize=10.5, color=MUTED)
-    ax.text(4.25, 3.62, L("unroll"), ha="center", va="center", fontsize=10.5, color=MUTED)
-    ax.text(column_x + 0.4, 0.35, L("inputs"), ha="center", va="center", fontsize=10.5, color=INK)
-    ax.text(column_x + 0.4, 0.08 + 0.02, L("brightness"), ha="center", va="bottom", fontsize=9,
-            color=MUTED)
+                               edgecolor=color, linewidth=1.3, zorder=4))
+        _arrow(ax, px, (label_x - 0.04, y), color=color, lw=0.9, head=6, z=4)
+        ax.text(label_x, y, f"$x_{{{k}}}$", ha="left", va="center", fontsize=11, color=INK)
+        ax.text(label_x + 0.43, y, "= " + _number(value, lang), ha="left", va="center",
+                fontsize=9.5, color=MUTED)
+        _circle(ax, (in_x, y), r_in, str(round(value, 3)), color, lw=1.3, z=5)
+
+    # Hidden neurons: their values depend on the weights, so they are not shown.
+    for y, h in zip(hid_y, hidden):
+        if h is None:
+            dots(hid_x, y)
+        else:
+            _circle(ax, (hid_x, y), r_hid, ORANGE_FILL, ORANGE, lw=1.3, z=5)
+
+    # Outputs: one per digit, as bright as the bundled network's answer for this image.
+    answer = _network_answer()
+    for digit, y in enumerate(out_y):
+        _circle(ax, (out_x, y), r_out, str(answer[digit]), GREEN, lw=1.3, z=5)
+        ax.text(out_x + 0.2, y, str(digit), ha="left", va="center", fontsize=10.5, color=INK)
+
+    top, bottom = 4.06, 0.62
+    ax.text(x0 + size / 2, bottom, L("pixels"), ha="center", va="center", fontsize=10.5, color=INK)
+    ax.text(x0 + size / 2, top, L("unroll"), ha="center", va="center", fontsize=10.5, color=MUTED)
+    for x, key, color in ((in_x, "input_layer", BLUE), (hid_x, "hidden_layer", ORANGE),
+                          (out_x + 0.08, "output_layer", GREEN)):
+        ax.text(x, top, L(key), ha="center", va="center", fontsize=10.5, color=color)
+    ax.text(in_x - 0.35, bottom, L("inputs"), ha="center", va="center", fontsize=10.5, color=INK)
+    ax.text(in_x - 0.35, 0.3, L("brightness"), ha="center", va="center", fontsize=9, color=MUTED)
+    ax.text(hid_x, bottom, L("hidden"), ha="center", va="center", fontsize=10.5, color=INK)
+    ax.text(out_x + 0.08, bottom, L("outputs"), ha="center", va="center", fontsize=10.5, color=INK)
     return fig
+
+
+@lru_cache(maxsize=1)
+def _network_answer() -> tuple[float, ...]:
+    """The bundled network's ten output probabilities for the figure's digit, 3 decimals."""
+    from nnbook.mnist import probabilities
+
+    return tuple(round(float(p), 3) for p in probabilities(_input_digit()))
 
 
 def _input_digit() -> np.ndarray:

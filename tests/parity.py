@@ -22,6 +22,7 @@ HEADING = re.compile(r"^(#{1,6}) ")
 FIGURE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)")
 DEMO = re.compile(r'data-nnbook-demo="([a-z]+)"')
 LINK = re.compile(r"\]\((https?://[^\s)]+(?:\([^\s)]*\))?[^\s)]*)\)")
+DECIMAL_COMMA = re.compile(r"(\d)\{,\}(\d)")
 TEXT_IN_MATH = re.compile(r"\\(mbox|text|textrm)\{[^}]*\}")
 
 
@@ -46,6 +47,7 @@ _FSTRING_TOKENS = {getattr(tokenize, n) for n in ("FSTRING_START", "FSTRING_MIDD
 
 
 def math_shape(tex: str) -> str:
+    tex = DECIMAL_COMMA.sub(r"\1.\2", tex)  # 0{,}5 (French) is 0.5
     return " ".join(TEXT_IN_MATH.sub(r"\\\1{}", tex).split())
 
 

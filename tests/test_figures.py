@@ -153,6 +153,13 @@ def test_the_input_figure_shows_the_first_and_last_input(docs):
     assert "x1=0" in words and "x784=0" in words
 
 
+def test_the_input_figure_shows_the_whole_network(docs):
+    # 784 inputs -> 256 hidden neurons -> 10 outputs labelled like the digits they stand for
+    words = texts(docs / "en" / "figures" / "mnist-input.svg")
+    assert [str(d) for d in range(10)] == [w for w in words if w in set("0123456789")]
+    assert {"Input layer", "Hidden layer", "Output layer", "784 neurons", "256 neurons", "10 neurons"} <= set(words)
+
+
 def test_overlapping_labels_fail_the_build():
     with figures._style("en"):
         fig, ax = figures._figure(3, 1)

@@ -61,3 +61,8 @@ def test_changed_code_is_caught_but_translated_strings_are_not():
     changed = parity.outline('```python cell id="a"\nprint("poids", w2)\n```\n')
     assert parity.compare(ref, same) is None
     assert "expected cell 'a'" in parity.compare(ref, changed)
+
+
+def test_a_decimal_comma_in_math_is_the_same_number_but_another_number_is_not():
+    assert parity.outline("$\\sigma(z) > 0{,}5$") == parity.outline("$\\sigma(z) > 0.5$")
+    assert parity.outline("$\\sigma(z) > 0{,}6$") != parity.outline("$\\sigma(z) > 0.5$")
