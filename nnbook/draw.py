@@ -58,8 +58,8 @@ def _n(v: float) -> str:
 
 
 def _v(v: float) -> str:
-    """A value annotation, two decimals."""
-    return f"{round(float(v), 2) + 0.0:.2f}"
+    """A value annotation, two decimals, with a true minus sign (as the chapter's formulas)."""
+    return f"{round(float(v), 2) + 0.0:.2f}".replace("-", "\u2212")
 
 
 def _svg(width: float, height: float, title: str, body: list[str], view: float | None = None, extra: str = "") -> SVG:
@@ -116,12 +116,15 @@ def _check_trace(trace: object, sizes: list[int]) -> dict[tuple[int, int], Trace
 
 
 def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep] | None = None,
-                highlight: tuple[int, int] | None = None, title: str | None = None) -> SVG:
+                highlight: tuple[int, int] | None = None, title: str | None = None,
+                shown: int | None = None) -> SVG:
     """Draw a network as circles (neurons) and lines (connections), inputs on the left.
 
     net_or_sizes is a Network or a list of layer sizes such as [3, 2, 1].
     trace (from Network.trace) writes each neuron's output y in its circle and
-    its weighted sum z below it. highlight=(layer, index) marks one neuron and
+    its weighted sum z below it; shown=k fills in only the first k steps of the
+    trace (the others stay empty, at the same size), as a forward pass goes one
+    neuron after the other. highlight=(layer, index) marks one neuron and
     its incoming connections; layers are numbered as in a trace (0 = inputs,
     1 = first layer with incoming connections). Layers of more than 10 neurons
     are sketched: the first three, "⋮", the last one, and the layer size below.
@@ -139,6 +142,15 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
         net = None
         sizes = _check_sizes(net_or_sizes)
     steps = _check_trace(trace, sizes) if trace is not None else {}
+    traced = bool(steps)
+    if shown is not None:
+        if not isinstance(shown, (int, np.integer)) or isinstance(shown, bool) or not 0 <= shown <= len(steps):
+            raise ValueError(f"shown must be a whole number of steps from 0 to {len(steps)} (with a trace); got {shown!r}")
+        keep = list(steps)[: int(shown)]
+        steps = {key: steps[key] for key in keep}
+        inputs = next(iter(_check_trace(trace, sizes).values())).inputs
+    else:
+        inputs = steps[(1, 0)].inputs if steps else None
     if highlight is not None:
         ok = (isinstance(highlight, tuple) and len(highlight) == 2
               and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in highlight))
@@ -150,12 +162,12 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
     slots = [_slots(n, hl[1] if hl and hl[0] == l else None) for l, n in enumerate(sizes)]
     sketched = any(None in s for s in slots)
 
-    r, dx = 20, (170 if single or steps else 140)
-    dy = 62 if steps else 52
+    r, dx = 20, (170 if single or traced else 140)
+    dy = 62 if traced else 52
     rows = max(len(s) for s in slots) + (1 if single else 0)
-    left, top = (70 if steps else 40), 24
+    left, top = (70 if traced else 40), 24
     width = left + dx * (len(sizes) - 1) + r + 70
-    height = top + rows * dy + (28 if sketched else 0) + (10 if steps else 0)
+    height = top + rows * dy + (28 if sketched else 0) + (10 if traced else 0)
     mid = top + rows * dy / 2 - (dy / 2 if single else 0)
 
     pos: dict[tuple[int, int | None, int], tuple[float, float]] = {}  # (layer, index, slot) -> centre
@@ -225,8 +237,8 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
         body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{ACCENT_FILL if on else FILL}" '
                     f'stroke="{ACCENT if on else MUTED}" stroke-width="{3 if on else 1.5}"/>')
         step = steps.get((l, i))
-        if l == 0 and steps:
-            body.append(_text(cx, cy, _v(steps[(1, 0)].inputs[i]), 12))
+        if l == 0 and inputs is not None:
+            body.append(_text(cx, cy, _v(inputs[i]), 12))
             body.append(_text(cx - r - 8, cy, x_label(i), 14, MUTED, "end", "bold"))
         elif l == 0:
             body.append(_text(cx, cy, x_label(i), 15))

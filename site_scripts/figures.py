@@ -28,7 +28,6 @@ import numpy as np
 
 from .figure_labels import DECIMAL_SEPARATOR, label
 
-LANGUAGES = ("en", "fr", "es", "zh")
 FIGURES = [
     "neuron-anatomy.svg",
     "neuron-simple.svg",
@@ -71,8 +70,11 @@ CJK_FONT_FILES = (
 # Writing files
 
 
-def write_figures(docs_dir: Path, languages: tuple[str, ...] = LANGUAGES) -> list[Path]:
-    """Write every figure into ``docs_dir/<lang>/figures/`` for every language.
+def write_figures(docs_dir: Path, languages: tuple[str, ...]) -> list[Path]:
+    """Write every figure into ``docs_dir/<lang>/figures/`` for every language given.
+
+    The nnbook plugin calls it with a folder of its cache and the book's languages (from
+    mkdocs.yml), and publishes the figures with the pages: nothing is written into docs/.
 
     Returns the paths of all figures (written or already up to date). A file is
     rewritten only when its bytes differ, so its mtime stays put otherwise.

@@ -1,4 +1,4 @@
-"""The list of files the service worker (``docs/sw.js``) keeps for offline reading.
+"""The list of files the service worker (``site_scripts/web/sw.js``) keeps for offline reading.
 
 What it is for: after the build, ``write_manifest(site)`` writes ``sw-manifest.js`` at
 the site root: every file a reader may need offline (pages of every language, assets,
@@ -6,7 +6,7 @@ figures, the search index, MathJax, the Python runtime and all its wheels) with 
 sha256. A new build with any changed file writes a different manifest, which makes
 browsers install the service worker again; it then fetches only the changed files.
 
-What it is not: the caching itself (``docs/sw.js``). It is a ``.js`` file, not JSON,
+What it is not: the caching itself (``site_scripts/web/sw.js``). It is a ``.js`` file, not JSON,
 because browsers look for updates of a service worker in the scripts it imports.
 """
 from __future__ import annotations
@@ -32,13 +32,15 @@ def kept(rel: str) -> bool:
     return not (name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES) or rel.startswith(SKIPPED_DIRS))
 
 
-def write_manifest(site: Path) -> Path:
+def write_manifest(site: Path, gzipped: list[str] | None = None) -> Path:
+    """Write sw-manifest.js; ``gzipped``: files the service worker fetches as their .gz copy."""
     files = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
         if path.is_file() and kept(rel):
             files[rel] = sha256_file(path)
-    gzipped = [f"pyodide/{name}" for name in precompress.COMPRESSED if f"pyodide/{name}" in files]
+    wanted = gzipped if gzipped is not None else [f"pyodide/{name}" for name in precompress.COMPRESSED]
+    gzipped = [name for name in wanted if name in files and (site / f"{name}{precompress.SUFFIX}").is_file()]
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
     data = {"version": version, "files": files, "gzipped": gzipped}
     text = f"self.NNBOOK_MANIFEST = {json.dumps(data, indent=0, sort_keys=True)};\n"

@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 # The files worker.js asks for as ``.gz`` (keep the two lists the same).
-COMPRESSED = ("pyodide.asm.wasm", "pyodide.asm.js")
+COMPRESSED = ("pyodide.asm.wasm",)
 SUFFIX = ".gz"
 
 

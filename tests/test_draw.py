@@ -74,7 +74,7 @@ def test_trace_values_are_written():
     for value in ("0.80", "0.20", "0.50", f"{h1:.2f}", f"{h2:.2f}", f"{sig(z_out):.2f}"):
         assert value in labels
     assert ["0.79", "0.44", "0.64"] == [f"{v:.2f}" for v in (h1, h2, sig(z_out))]
-    for z in ("z = 1.30", "z = -0.23", "z = 0.59"):
+    for z in ("z = 1.30", "z = \u22120.23", "z = 0.59"):
         assert z in labels
 
 
@@ -83,7 +83,8 @@ def test_single_neuron_diagram_has_bias_and_weights():
     assert {"x₁", "x₂", "x₃", "w₁", "w₂", "w₃", "b", "y"} <= set(labels)
     neuron = Network.from_params([[[0.5, -1.0, 2.0]]], [[0.1]])
     labels = texts(parse(network_svg(neuron, trace=neuron.trace(X))))
-    assert {"0.50", "-1.00", "2.00", "0.10", "z = 1.30", f"{sig(1.3):.2f}"} <= set(labels)
+    # negative numbers are written with a true minus sign, as in the chapter's formulas
+    assert {"0.50", "\u22121.00", "2.00", "0.10", "z = 1.30", f"{sig(1.3):.2f}"} <= set(labels)
 
 
 def accent_lines(root):
@@ -221,3 +222,20 @@ def test_drawings_are_deterministic():
     a = network_svg(Network([3, 4, 2], seed=1), highlight=(2, 1))
     b = network_svg(Network([3, 4, 2], seed=1), highlight=(2, 1))
     assert a == b
+
+
+def test_a_forward_pass_fills_in_one_neuron_after_the_other():
+    steps = CHAPTER.trace(X)
+    full = texts(parse(network_svg(CHAPTER, trace=steps)))
+    first = texts(parse(network_svg(CHAPTER, trace=steps, shown=1)))
+    none = parse(network_svg(CHAPTER, trace=steps, shown=0))
+    # shown=1: the inputs and the first hidden neuron's y and z, not the others'
+    assert f"{sig(1.3):.2f}" in first and "z = 1.30" in first
+    assert f"{sig(-0.23):.2f}" not in first and "z = \u22120.23" not in first
+    assert f"{sig(-0.23):.2f}" in full
+    assert "z = 1.30" not in texts(none) and "0.80" in texts(none)
+    # the picture keeps its size at every step, so a demo does not jump
+    sizes = {(s.width, s.height) for s in (network_svg(CHAPTER, trace=steps, shown=k) for k in range(4))}
+    assert len(sizes) == 1
+    with pytest.raises(ValueError, match="shown must be"):
+        network_svg(CHAPTER, trace=steps, shown=4)

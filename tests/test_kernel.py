@@ -143,4 +143,4 @@ def test_the_stepper_follows_the_readers_cell(kernel):
     trace = kernel.namespace["net"].trace([1, 0, -1])
     assert data["sizes"] == [3, 2, 1]
     assert [s["z"] for s in data["trace"]] == [round(float(s.z), 2) + 0.0 for s in trace]
-    assert data["images"]["plain"].startswith("<svg")
+    assert data["images"]["start"].startswith("<svg")

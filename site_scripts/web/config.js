@@ -14,7 +14,7 @@
  *   stall_seconds: number, replay_seconds: number}} Limits
  * @typedef {{lang: string, python: boolean, strings: Record<string, any>, limits: Limits,
  *   runtime: {index: string, worker: string, editor: string, mathjax: string, packages: string[],
- *   kernel: string, preload: string[], snapshot: string|null, serviceWorker: string|null},
+ *   kernel: string, preload: {packages: string[], modules: string[]}, startBytes: number, snapshot: string|null, serviceWorker: string|null},
  *   build: string}} BookConfig
  */
 

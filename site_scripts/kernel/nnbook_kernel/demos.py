@@ -65,13 +65,15 @@ def stepper(net: object, x: object, target: object, titles: dict) -> dict:
         if not np.all(np.isfinite(t)):
             raise ValueError("target must be finite numbers")
     sizes = "-".join(map(str, net.sizes))
+    # One picture per step, all of the same size: empty neurons before the pass, then
+    # filled in one after the other, as the narration goes.
     images = {
-        "plain": _url(draw.network_svg(net, title=_fill(titles["net"], sizes=sizes))),
+        "start": _url(draw.network_svg(net, trace=trace, shown=0, title=_fill(titles["net"], sizes=sizes))),
         "values": _url(draw.network_svg(net, trace=trace, title=_fill(titles["values"], sizes=sizes))),
     }
-    for s in trace:
+    for k, s in enumerate(trace):
         title = _fill(titles["neuron"], sizes=sizes, layer=s.layer, index=s.index + 1)
-        images[f"{s.layer}-{s.index}"] = _url(draw.network_svg(net, trace=trace, highlight=(s.layer, s.index), title=title))
+        images[f"{s.layer}-{s.index}"] = _url(draw.network_svg(net, trace=trace, shown=k + 1, highlight=(s.layer, s.index), title=title))
     return {
         "sizes": list(net.sizes),
         "x": [_f(v) for v in trace[0].inputs],

@@ -9,8 +9,10 @@
  * download already under way. Each wheel is checked by the browser against the lock's
  * sha256 (Subresource Integrity), as Pyodide itself checks them.
  *
- * On a first visit the two biggest core files come as gzip copies (made and checked by the
- * build) inflated here, so a host that does not compress sends a third of the bytes. On a
+ * On a first visit the biggest core file, pyodide.asm.wasm, comes as a gzip copy (made and
+ * checked by the build) inflated here, so a host that does not compress sends a third of
+ * the bytes. (pyodide.asm.js is run with importScripts from its own URL: the page's
+ * Content-Security-Policy runs no script from a blob: URL.) On a
  * visit the service worker serves, the plain files come from its cache: fetched as they
  * are, so that V8 may reuse the compiled WebAssembly it keeps for that URL.
  *
@@ -19,7 +21,7 @@
 
 /** @typedef {{indexURL: string, packages: Record<string, {file_name: string, sha256: string, depends: string[]}>}} Lock */
 
-export const GZIPPED = ["pyodide.asm.wasm", "pyodide.asm.js"];
+export const GZIPPED = ["pyodide.asm.wasm"];
 
 export class Downloads {
   /** @param {typeof fetch} plainFetch @param {(bytes: number) => void} onBytes */
@@ -95,8 +97,7 @@ export class Downloads {
   }
 
   /**
-   * Starts the core downloads. `arrived` resolves to the URL of pyodide.asm.js to run (a
-   * blob of the inflated copy, or the plain file) once all have arrived; `failure`
+   * Starts the core downloads. `arrived` resolves once they have all arrived; `failure`
    * rejects on the first error.
    * @param {string} indexURL @param {{gzip: boolean}} options
    */
@@ -116,13 +117,15 @@ export class Downloads {
     const wasm = (gzip ? this.gunzipped(at("pyodide.asm.wasm"), "application/wasm", failed) : Promise.resolve(null))
       .then((r) => r || plainWasm());
     this.early.set(at("pyodide.asm.wasm"), wasm);
-    const stdlib = this.whole(at("python_stdlib.zip"));
+    const stdlibBytes = this.fetchOk(at("python_stdlib.zip")).then((r) => r.arrayBuffer()).then((data) => {
+      this.count(data);
+      return data;
+    });
+    const stdlib = stdlibBytes.then((data) => new Response(data));
     this.early.set(at("python_stdlib.zip"), stdlib);
-    const script = (gzip ? this.gunzipped(at("pyodide.asm.js"), "text/javascript", failed) : Promise.resolve(null))
-      .then(async (r) => (r ? URL.createObjectURL(await r.blob()) : at("pyodide.asm.js")));
-    for (const promise of [wasm, stdlib, script]) promise.catch(failed);
-    const arrived = Promise.all([wasm, stdlib, script]).then(([, , url]) => url);
-    return { arrived, failure };
+    for (const promise of [wasm, stdlib]) promise.catch(failed);
+    const arrived = Promise.all([wasm, stdlib]);
+    return { arrived, failure, stdlibBytes };
   }
 
   /** The parsed lock; Pyodide's own fetch of it gets the same text. @param {string} indexURL */
@@ -134,16 +137,23 @@ export class Downloads {
   }
 
   /**
-   * The memory snapshot's bytes, or null when there is none or it cannot be had (Python
-   * then starts the normal way).
-   * @param {string|null|undefined} url
+   * The memory snapshot, without its header, if it was made with the standard library
+   * `stdlib` resolves to; null when there is none, it cannot be had, or it was made for
+   * another build (Python then starts the normal way). See site_scripts/snapshot.py.
+   * @param {string|null|undefined} url @param {Promise<ArrayBuffer>} stdlib
    */
-  async snapshot(url) {
+  async snapshot(url, stdlib) {
     if (!url) return null;
     try {
       const data = await (await this.fetchOk(url)).arrayBuffer();
       this.count(data);
-      return data;
+      const magic = new TextEncoder().encode("NNBOOKSNAP1\0");
+      const head = new Uint8Array(data, 0, magic.length + 32);
+      if (!magic.every((byte, i) => head[i] === byte)) return null;
+      const made = head.subarray(magic.length);
+      const have = new Uint8Array(await crypto.subtle.digest("SHA-256", await stdlib));
+      if (!have.every((byte, i) => made[i] === byte)) return null;
+      return new Uint8Array(data, magic.length + 32);
     } catch {
       return null;
     }

@@ -50,15 +50,16 @@ export async function startPython(init, report, scope) {
   const core = downloads.core(init.indexURL, { gzip: init.gzip });
   const lock = downloads.lock(init.indexURL);
   lock.then((spec) => downloads.prefetch(spec, [...init.packages, init.kernel]), () => {});
-  const snapshot = downloads.snapshot(init.snapshot);
+  const snapshot = downloads.snapshot(init.snapshot, core.stdlibBytes);
+  // The loader and Pyodide's JavaScript, while the other downloads go on.
   scope.importScripts(new URL("pyodide.js", init.indexURL).href);
-  const script = await Promise.race([core.arrived, core.failure]);
+  scope.importScripts(new URL("pyodide.asm.js", init.indexURL).href);
+  await Promise.race([core.arrived, core.failure]);
   report.mark("core-downloaded");
 
   // --- start
   stage = "start";
   report.progress("start", { bytes: downloads.bytes });
-  if (typeof scope._createPyodideModule !== "function") scope.importScripts(script);
   const saved = await snapshot;
   let pyodide = null;
   let restored = false;

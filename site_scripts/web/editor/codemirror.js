@@ -1,16 +1,19 @@
-// The code editor of the live cells: CodeMirror 6 with Python, bundled by
-// site_scripts/editor_bundle.py into one file that pages load as a classic script.
-//
-// It exposes one function, `window.nnbookEditor.create(parent, doc, options)`, and
-// nothing about CodeMirror leaks out, so cells.js never depends on its API.
-// Not for: running code or talking to Python (cells.js and worker.js do that).
-
+/*
+ * The code editor of the live cells: CodeMirror 6 with Python, bundled by the build into
+ * one ES module (assets/nnbook/editor.js) that cells/editor.js imports when the first
+ * editor is needed. It exports one function, `create(parent, doc, options)`; nothing about
+ * CodeMirror leaks out.
+ *
+ * Keyboard, as CodeMirror's documentation advises for editors that indent with Tab: a
+ * reader who tabs into a cell is not trapped and changes nothing (Tab and Shift+Tab move
+ * on until they type something); once they type, Tab indents; Escape, then Tab, leaves.
+ * The cell shows this as a visible hint while its editor has focus.
+ *
+ * Not for: running code or talking to Python (cells/).
+ */
 import { EditorView, keymap, lineNumbers, drawSelection, Decoration } from "@codemirror/view";
 import { EditorState, StateEffect, StateField } from "@codemirror/state";
-import {
-  defaultKeymap, history, historyKeymap, indentWithTab,
-  simplifySelection, temporarilySetTabFocusMode,
-} from "@codemirror/commands";
+import { defaultKeymap, history, historyKeymap, indentWithTab, simplifySelection } from "@codemirror/commands";
 import { indentOnInput, bracketMatching, syntaxHighlighting, indentUnit } from "@codemirror/language";
 import { closeBrackets, closeBracketsKeymap } from "@codemirror/autocomplete";
 import { python } from "@codemirror/lang-python";
@@ -26,7 +29,7 @@ const errorLine = StateField.define({
     for (const effect of tr.effects) {
       if (!effect.is(setErrorLine)) continue;
       const n = effect.value;
-      if (!n || n > tr.state.doc.lines) return Decoration.none;
+      if (!Number.isInteger(n) || n < 1 || n > tr.state.doc.lines) return Decoration.none;
       return Decoration.set([errorLineMark.range(tr.state.doc.line(n).from)]);
     }
     return marks;
@@ -34,24 +37,20 @@ const errorLine = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-// Escape, then Tab, leaves the editor (Tab otherwise indents): keyboard users are never trapped.
-function escapeThenTab(view) {
-  simplifySelection(view);
-  temporarilySetTabFocusMode(view);
-  return true;
-}
+const QUIET_KEYS = new Set(["Tab", "Shift", "Control", "Alt", "Meta", "Escape", "CapsLock"]);
 
 /**
  * Create an editor in `parent` holding `doc`.
- * options: label (accessible name), describedBy (id of the help text),
- *          onRun() for Ctrl/Cmd+Enter, onRunNext() for Shift+Enter, onChange(code).
+ * options: label (accessible name), describedBy (id of the help text), onRun() for
+ *          Ctrl/Cmd+Enter, onRunNext() for Shift+Enter, onChange() after each change.
  * Returns {getCode, setCode, focus, markLine(n or null)}.
  */
-function create(parent, doc, options = {}) {
+export function create(parent, doc, options = {}) {
+  let pointer = 0; // time of the last pointer press in the editor
   const runKeys = [
     { key: "Shift-Enter", run: () => { options.onRunNext?.(); return true; } },
     { key: "Mod-Enter", run: () => { options.onRun?.(); return true; } },
-    { key: "Escape", run: escapeThenTab },
+    { key: "Escape", run: (view) => { simplifySelection(view); view.setTabFocusMode(true); return true; } },
   ];
   const attributes = { "aria-label": options.label || "Python code" };
   if (options.describedBy) attributes["aria-describedby"] = options.describedBy;
@@ -73,8 +72,18 @@ function create(parent, doc, options = {}) {
         errorLine,
         keymap.of([...runKeys, ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of(attributes),
+        EditorView.domEventHandlers({
+          pointerdown() { pointer = Date.now(); },
+          focus(event, v) {
+            // Reached with the keyboard: Tab moves on until the reader types.
+            if (Date.now() - pointer > 500) v.setTabFocusMode(true);
+          },
+          keydown(event, v) {
+            if (!QUIET_KEYS.has(event.key)) v.setTabFocusMode(false);
+          },
+        }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) options.onChange?.(update.state.doc.toString());
+          if (update.docChanged) options.onChange?.();
         }),
       ],
     }),
@@ -91,5 +100,3 @@ function create(parent, doc, options = {}) {
     },
   };
 }
-
-window.nnbookEditor = { create };

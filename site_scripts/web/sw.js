@@ -1,20 +1,25 @@
 /*
- * The book's service worker: keeps the whole book (pages, assets, the Python runtime
- * and its wheels) in Cache Storage, so that a second visit starts from the disk and
- * the book keeps working offline.
+ * The book's service worker: keeps the whole book (pages, assets, the Python runtime, its
+ * wheels and memory snapshot) in Cache Storage, so that a second visit starts from the
+ * disk and the book keeps working offline.
  *
  * The file list comes from sw-manifest.js, written by the build next to this file:
  *   self.NNBOOK_MANIFEST = {version, files: {"path/from/the/root": "sha256", ...},
  *                           gzipped: ["pyodide/pyodide.asm.wasm", ...]}
- * A new build changes sw-manifest.js, so the browser installs this worker anew (it
- * compares imported scripts too; boot.js registers with updateViaCache "none"). The new
- * worker fills a new cache, copying the entries whose hash did not change from the old
- * one and fetching the others, then takes over and deletes the old cache.
- * Files listed in `gzipped` are fetched as their .gz copy and stored inflated.
+ * A new build changes sw-manifest.js, so the browser installs this worker anew. The new
+ * worker fills a new cache (copying the unchanged files from the old one), then takes
+ * over and deletes the old cache. Files listed in `gzipped` are fetched as their .gz copy
+ * and stored inflated.
+ *
+ * It trusts nothing it did not check: every body it stores or serves is hashed and
+ * compared with the manifest's sha256 (not with anything stored beside it). A body that
+ * does not match is dropped, fetched again from the network, and never served. The page's
+ * Python cannot reach Cache Storage at all (worker/sandbox.js); this check is what keeps a
+ * copy planted any other way from ever running.
  *
  * Serving: pages (HTML) from the network first, from the cache when offline; every other
  * listed file from the cache first. Anything else goes to the network untouched.
- * Not for: deciding what the book contains (the build does) or starting Python (boot.js).
+ * Not for: deciding what the book contains (the build does) or starting Python.
  */
 "use strict";
 
@@ -23,7 +28,6 @@ importScripts("sw-manifest.js");
 const MANIFEST = self.NNBOOK_MANIFEST;
 const PREFIX = "nnbook-";
 const CACHE = `${PREFIX}${MANIFEST.version}`;
-const HASH = "X-Nnbook-Sha256"; // header of each cached copy: the hash it was stored for
 const SCOPE = new URL("./", self.location).href;
 const ENTRIES = new Map(); // absolute URL -> sha256; "x/index.html" is stored as "x/"
 
@@ -31,13 +35,15 @@ for (const [path, hash] of Object.entries(MANIFEST.files)) {
   ENTRIES.set(new URL(path.replace(/(^|\/)index\.html$/, "$1"), SCOPE).href, hash);
 }
 const GZIPPED = new Set(MANIFEST.gzipped.map((path) => new URL(path, SCOPE).href));
+const TYPES = { wasm: "application/wasm", js: "text/javascript", zip: "application/zip", whl: "application/zip", json: "application/json" };
+const verified = new Map(); // URL -> hash verified in this worker's life (a body in the cache does not change)
 
 async function download(url) {
   if (GZIPPED.has(url) && typeof DecompressionStream === "function") {
     const packed = await fetch(`${url}.gz`, { cache: "no-cache" });
     if (packed.ok) {
       const body = packed.body.pipeThrough(new DecompressionStream("gzip"));
-      const type = url.endsWith(".wasm") ? "application/wasm" : "text/javascript";
+      const type = TYPES[url.split(".").pop()] || "application/octet-stream";
       return new Response(await new Response(body).arrayBuffer(), { headers: { "Content-Type": type } });
     }
   }
@@ -48,31 +54,51 @@ async function download(url) {
 
 const hex = (buffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
+async function sha256(response) {
+  return hex(await crypto.subtle.digest("SHA-256", await response.clone().arrayBuffer()));
+}
+
 // A copy checked against the hash the build listed (a host or proxy may still send an
-// older file) and marked with it, so that the next build can tell whether it changed.
-async function marked(url, response, hash) {
+// older file), stored as it came.
+async function checked(url, response, hash) {
   const data = await response.arrayBuffer();
   const got = hex(await crypto.subtle.digest("SHA-256", data));
   if (got !== hash) throw new Error(`${url}: sha256 ${got}, the build listed ${hash}`);
   const headers = new Headers(response.headers);
-  headers.set(HASH, hash);
+  const type = TYPES[new URL(url).pathname.split(".").pop()];
+  if (type && !headers.get("Content-Type")) headers.set("Content-Type", type);
   return new Response(data, { status: 200, headers });
+}
+
+// The cached copy of `url` if its body has the manifest's hash; a copy that does not is
+// deleted. Each body is hashed once per life of this worker.
+async function trusted(cache, url, hash) {
+  const copy = await cache.match(url);
+  if (!copy) return null;
+  if (verified.get(url) === hash) return copy;
+  if ((await sha256(copy)) === hash) {
+    verified.set(url, hash);
+    return copy;
+  }
+  verified.delete(url);
+  await cache.delete(url);
+  return null;
 }
 
 async function fill() {
   const cache = await caches.open(CACHE);
   const old = (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
   const work = [...ENTRIES].map(([url, hash]) => async () => {
-    const have = await cache.match(url);
-    if (have && have.headers.get(HASH) === hash) return;
+    if (await trusted(cache, url, hash)) return;
     for (const name of old) {
-      const kept = await (await caches.open(name)).match(url);
-      if (kept && kept.headers.get(HASH) === hash) {
+      const kept = await trusted(await caches.open(name), url, hash);
+      if (kept) {
         await cache.put(url, kept);
         return;
       }
     }
-    await cache.put(url, await marked(url, await download(url), hash));
+    await cache.put(url, await checked(url, await download(url), hash));
+    verified.set(url, hash);
   });
   // A few at a time: the page may still be starting.
   const runners = Array.from({ length: 4 }, async () => {
@@ -94,26 +120,31 @@ self.addEventListener("activate", (event) => {
   })());
 });
 
-async function fromCache(request) {
-  const cache = await caches.open(CACHE);
-  return cache.match(request, { ignoreSearch: true });
-}
-
 async function page(request) {
   try {
     return await fetch(request);
   } catch (error) {
-    const url = new URL(request.url);
-    url.hash = "";
-    const cached = (await fromCache(url.href)) || (await fromCache(new URL("./", url).href));
-    if (cached) return cached;
+    const cache = await caches.open(CACHE);
+    for (const candidate of [request.url.split("#")[0].split("?")[0], new URL("./", request.url).href]) {
+      const hash = ENTRIES.get(candidate);
+      const copy = hash && (await trusted(cache, candidate, hash));
+      if (copy) return copy;
+    }
     throw error;
   }
 }
 
-async function file(request) {
-  const cached = await fromCache(request);
-  return cached || fetch(request);
+async function file(request, url) {
+  const cache = await caches.open(CACHE);
+  const hash = ENTRIES.get(url);
+  const copy = await trusted(cache, url, hash);
+  if (copy) return copy;
+  // Not cached, or dropped for not matching: from the network, stored again once checked.
+  const response = await fetch(request);
+  if (response.ok && request.method === "GET") {
+    checked(url, response.clone(), hash).then((good) => cache.put(url, good), () => {});
+  }
+  return response;
 }
 
 self.addEventListener("fetch", (event) => {
@@ -125,6 +156,6 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" || request.destination === "document") {
     event.respondWith(page(request));
   } else if (ENTRIES.has(url.href)) {
-    event.respondWith(file(request));
+    event.respondWith(file(request, url.href));
   }
 });

@@ -1,0 +1,288 @@
+"""The ``nnbook`` MkDocs plugin: live Python cells, demos and exercises in a MkDocs book.
+
+Add it to a book's ``mkdocs.yml`` (with ``pymdownx.superfences`` and, for equations,
+``pymdownx.arithmatex`` in generic mode)::
+
+    plugins:
+      - search
+      - nnbook:
+          packages: [numpy, nnbook]      # loaded when Python starts
+          preload: [matplotlib]          # loaded once Python is idle, if a cell uses it
+      - i18n: ...                        # mkdocs-static-i18n: the book's languages
+
+Every option, with its default, is in ``NnbookConfig``; a wrong value stops the build with a
+message that shows a right one. One job per event:
+
+- ``on_config``: check the config and the Markdown extensions; read the book's languages
+  from the i18n plugin (the only place they are written);
+- ``on_files``: add the figures drawn for this language (generated into the cache, never
+  into ``docs/``);
+- ``on_page_markdown``: turn ``python cell`` and ``python exercise`` fences into their HTML;
+  mark a page shown in English because its translation is missing;
+- ``on_page_content``: note which pages need Python;
+- ``on_post_page``: typeset the page's equations (math.py), then put the page's config,
+  Content-Security-Policy and script first in its head (pages.py);
+- ``on_post_build``: publish the bundles, MathJax (for the demos), the runtime, the
+  equations' styles, per-language search indexes and 404 pages, then the list of files
+  the service worker keeps (offline.py) — last, as it lists all of them.
+
+mkdocs-static-i18n runs a whole build per language, so every event here is idempotent
+and cheap to repeat.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import cells, offline, pages, search, strings, vendor
+
+log = logging.getLogger("mkdocs.plugins.nnbook")
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache"
+REQUIRED_EXTENSIONS = {
+    "pymdownx.superfences": "the live cells and code blocks",
+    "attr_list": "the book's figures and cards",
+    "md_in_html": "the book's figures and cards",
+}
+ASSETS = "assets/nnbook/"
+STYLES = [f"{ASSETS}cells.css", f"{ASSETS}demos.css", f"{ASSETS}theme.css"]
+PYTHON_PAGE = re.compile(r'data-nnbook-(?:cell|demo|exercise)="')
+
+
+class Limits(base.Config):
+    output = c.Type(int, default=100_000)  # characters of printed text a cell shows
+    full_output = c.Type(int, default=50_000_000)  # characters kept for "Download full output"
+    images = c.Type(int, default=20)  # images a cell shows
+    traceback = c.Type(int, default=20_000)  # characters of a traceback
+    stall_seconds = c.Type(int, default=60)  # loading without progress for this long has failed
+    replay_seconds = c.Type(float, default=3.0)  # after a restart, cells slower than this are not re-run
+
+
+class NnbookConfig(base.Config):
+    packages = c.ListOfItems(c.Type(str), default=["numpy", "nnbook"])  # loaded when Python starts
+    preload = c.ListOfItems(c.Type(str), default=["matplotlib"])  # loaded once Python is idle
+    preload_modules = c.ListOfItems(c.Type(str), default=["matplotlib.pyplot"])  # imported then
+    figures = c.Optional(c.Type(str))  # "module:function(dest_dir, languages)" drawing the figures
+    snapshot = c.Type(bool, default=True)  # a memory snapshot for the visits after the first
+    offline = c.Type(bool, default=True)  # a service worker keeps the book for offline reading
+    math = c.Type(bool, default=True)  # typeset the equations at build time
+    limits = c.SubConfig(Limits)
+
+
+class NnbookPlugin(BasePlugin[NnbookConfig]):
+    def __init__(self):
+        super().__init__()
+        self.languages: list[str] = []
+        self.default_language = "en"
+        self.renderer = None
+        self._figures_key: str | None = None
+        self._startup_bytes = 0
+
+    # ------------------------------------------------------------------ on_config
+    def on_config(self, config):
+        extensions = config["markdown_extensions"]
+        for name, purpose in REQUIRED_EXTENSIONS.items():
+            if name not in extensions:
+                raise PluginError(f"nnbook: {purpose} need the Markdown extension '{name}': "
+                                  f"add `- {name}` under `markdown_extensions` in mkdocs.yml")
+        if self.config.math and "pymdownx.arithmatex" in extensions:
+            generic = (config["mdx_configs"].get("pymdownx.arithmatex") or {}).get("generic")
+            if not generic:
+                raise PluginError("nnbook: the equations are typeset at build time from pymdownx.arithmatex's "
+                                  "generic output: set it in mkdocs.yml as\n  - pymdownx.arithmatex:\n"
+                                  "      generic: true")
+        limits = self.config.limits
+        for name in ("output", "full_output", "images", "traceback", "stall_seconds"):
+            if limits[name] <= 0:
+                raise PluginError(f"nnbook: limits.{name} must be a positive number, e.g. "
+                                  f"`limits: {{{name}: {getattr(Limits, name).default}}}`; got {limits[name]}")
+        if limits.output > limits.full_output:
+            raise PluginError("nnbook: limits.output (characters shown) must not exceed limits.full_output "
+                              f"(characters kept for the download): got {limits.output} > {limits.full_output}")
+        self.languages, self.default_language = book_languages(config)
+        missing = [lang for lang in self.languages if not strings.exists(lang)]
+        if missing:
+            raise PluginError(f"nnbook: no UI strings for {', '.join(missing)}: add site_scripts/strings/"
+                              f"{missing[0]}.json with the keys of site_scripts/strings/en.json, translated")
+        for css in STYLES:
+            if css not in config["extra_css"]:
+                config["extra_css"].append(css)
+        if self.config.figures and ":" not in self.config.figures:
+            raise PluginError(f"nnbook: figures must name a function as 'module:function', e.g. "
+                              f"'site_scripts.figures:write_figures'; got {self.config.figures!r}")
+        return config
+
+    def current_language(self, config) -> str:
+        return config["theme"].get("language") or self.default_language
+
+    # ------------------------------------------------------------------ on_files
+    def on_files(self, files: Files, config):
+        if not self.config.figures:
+            return files
+        folder = self._draw_figures()
+        lang = self.current_language(config)
+        # This language's figures, and the default language's, which a page shown in the
+        # default language (a missing translation) links to.
+        for source_lang in dict.fromkeys([lang, self.default_language]):
+            for path in sorted((folder / source_lang / "figures").glob("*")):
+                src_uri = f"{source_lang}/figures/{path.name}"
+                if files.get_file_from_path(src_uri):
+                    continue
+                dest = f"figures/{path.name}" if source_lang == self.default_language else src_uri
+                file = File(src_uri, str(folder), config["site_dir"], config["use_directory_urls"], dest_uri=dest)
+                files.append(file)
+        return files
+
+    def _draw_figures(self) -> Path:
+        module_name, function_name = self.config.figures.split(":", 1)
+        import importlib
+
+        module = importlib.import_module(module_name)
+        folder = CACHE / "figures"
+        key = _figure_inputs_key(module) + ",".join(self.languages)
+        if key != self._figures_key:
+            try:
+                getattr(module, function_name)(folder, tuple(self.languages))
+            except Exception as error:  # the author's drawing code: say where it failed
+                raise PluginError(f"nnbook: drawing the figures with {self.config.figures} failed: {error!r}") from error
+            self._figures_key = key
+        return folder
+
+    # ------------------------------------------------------------------ pages
+    def on_page_markdown(self, markdown, page, config, files, **kwargs):
+        try:
+            markdown = cells.render_cells(markdown, name=page.file.src_uri)
+        except cells.CellSyntaxError as error:
+            raise PluginError(f"nnbook: {error}") from None
+        lang = self.current_language(config)
+        page_lang = page.file.src_uri.split("/", 1)[0]
+        if lang != self.default_language and page_lang != lang:
+            notice = strings.load(lang)["build"]["fallback"]
+            markdown = (
+                f'<div class="admonition warning nnbook-fallback" data-nnbook-fallback="{lang}" lang="{lang}">'
+                f'<p class="admonition-title">{notice}</p></div>\n\n' + markdown
+            )
+        return markdown
+
+    def on_post_page(self, output, page, config, **kwargs):
+        root = pages.root_of(page.url)
+        if self.config.math and "arithmatex" in output:
+            from .math import MathError, MathRenderer
+
+            self.renderer = self.renderer or MathRenderer(CACHE)
+            try:
+                output = self.renderer.render_page(output, page.file.src_uri)
+            except MathError as error:
+                raise PluginError(f"nnbook: {error}") from None
+            output = output.replace("</head>", f'<link rel="stylesheet" href="{root}{ASSETS}math.css">\n</head>', 1)
+        lang = self.current_language(config)
+        book_config = self.page_config(root, lang, python=bool(PYTHON_PAGE.search(output)))
+        output = pages.drop_alternate_links(output)
+        output = pages.relative_language_links(output, root)
+        return pages.book_head(output, json.dumps(book_config, ensure_ascii=False, separators=(",", ":")),
+                               f"{root}{ASSETS}nnbook.js")
+
+    def page_config(self, root: str, lang: str, python: bool) -> dict:
+        """The book's config as the page's script reads it (site_scripts/web/config.js)."""
+        runtime = f"{root}pyodide/"
+        limits = dict(self.config.limits)
+        return {
+            "lang": lang,
+            "python": python,
+            "strings": strings.load(lang),
+            "limits": limits,
+            "runtime": {
+                "index": runtime,
+                "worker": f"{root}{ASSETS}worker.js",
+                "editor": f"{root}{ASSETS}editor.js",
+                "mathjax": f"{root}assets/vendor/mathjax/tex-chtml.js",
+                "packages": list(self.config.packages),
+                "kernel": "nnbook-kernel",
+                "preload": {"packages": list(self.config.preload), "modules": list(self.config.preload_modules)},
+                "startBytes": self._startup_bytes,
+                "snapshot": f"{runtime}snapshot.bin" if self.config.snapshot else None,
+                "serviceWorker": f"{root}sw.js" if self.config.offline else None,
+                "scope": root,
+            },
+        }
+
+    # ------------------------------------------------------------------ on_post_build
+    def on_pre_build(self, config):
+        # The runtime first, so pages know how much Python downloads at start.
+        from . import runtime
+
+        try:
+            folder = runtime.ensure_runtime(CACHE)
+        except runtime.RuntimeVendorError as error:
+            raise PluginError(f"nnbook: {error}") from None
+        self._runtime = folder
+        self._startup_bytes = runtime.startup_bytes(folder, list(self.config.packages) + ["nnbook-kernel"])
+
+    @event_priority(-200)  # after the i18n plugin: all languages built, search index merged
+    def on_post_build(self, config):
+        from . import bundle, precompress
+
+        site = Path(config["site_dir"])
+        try:
+            web = bundle.bundle_web(CACHE)
+        except bundle.BundleError as error:
+            raise PluginError(f"nnbook: {error}") from None
+        for path in sorted(web.iterdir()):
+            if path.name.startswith("."):
+                continue
+            dest = site / path.name if path.name == "sw.js" else site / ASSETS / path.name
+            if path.name == "sw.js" and not self.config.offline:
+                continue
+            vendor.publish(path, dest)
+        vendor.publish_mathjax(site)
+        runtime_dir = self._runtime
+        for path in sorted(runtime_dir.iterdir()):
+            if path.name.startswith(("snapshot",)) and not self.config.snapshot:
+                continue
+            vendor.publish(path, site / "pyodide" / path.name)
+        if self.renderer is not None:
+            css = site / ASSETS / "math.css"
+            css.parent.mkdir(parents=True, exist_ok=True)
+            text = self.renderer.stylesheet()
+            if not css.is_file() or css.read_text(encoding="utf-8") != text:
+                css.write_text(text, encoding="utf-8")
+        search.write_language_indexes(site, self.languages, self.default_language)
+        pages.localize_404(site, self.languages, self.default_language)
+        if self.config.offline:
+            offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED + ("snapshot.bin",)])
+
+    def on_shutdown(self):
+        if self.renderer is not None:
+            self.renderer.close()
+
+
+def book_languages(config) -> tuple[list[str], str]:
+    """The book's languages, from the i18n plugin's config; a book without it has one."""
+    i18n = config["plugins"].get("i18n")
+    if i18n is None:
+        return [config["theme"].get("language") or "en"], config["theme"].get("language") or "en"
+    languages = [lang for lang in i18n.config["languages"] if lang.get("build", True)]
+    default = next((lang.locale for lang in languages if lang.default), languages[0].locale)
+    return [lang.locale for lang in languages], default
+
+
+def _figure_inputs_key(module) -> str:
+    """A fingerprint of the drawing code and what it draws from (the nnbook package)."""
+    digest = hashlib.sha256()
+    sources = [Path(module.__file__)] + sorted(Path(module.__file__).parent.glob("figure*.py"))
+    sources += sorted((ROOT / "nnbook").rglob("*.py")) + sorted((ROOT / "nnbook" / "data").glob("*"))
+    for path in sources:
+        if path.is_file():
+            st = path.stat()
+            digest.update(f"{path}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return digest.hexdigest()

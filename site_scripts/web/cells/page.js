@@ -1,0 +1,242 @@
+// @ts-check
+/*
+ * The cells of a page together: the run bar (Run all, Python's progress, Restart
+ * Python), Stop, replays after a restart, and help for a name an earlier cell defines.
+ *
+ * Stop interrupts Python where the page can (SharedArrayBuffer, i.e. a cross-origin
+ * isolated page); otherwise it ends the worker and replays: a new Python re-runs the code
+ * of the cells that had run, in the order they ran, skipping (and saying so) any that
+ * took longer than `limits.replay_seconds`; Stop during a replay ends the replay.
+ * "Restart Python" starts a clean Python with nothing re-run. A crash of Pyodide itself
+ * restarts and replays as Stop does.
+ *
+ * Not for: one cell (cells/cell.js) or the worker's messages (client.js).
+ */
+import { element, button, idle } from "../dom.js";
+import { t, numberFormat } from "../strings.js";
+import { Cell } from "./cell.js";
+import { EditorMaker } from "./editor.js";
+import { SavedEdits } from "./storage.js";
+import { RuntimeStatus } from "./status.js";
+
+const PLOTS = /\bmatplotlib\b/;
+
+export class CellsPage {
+  /** @param {import("../book.js").Book} book */
+  constructor(book) {
+    this.book = book;
+    this.python = book.python;
+    this.queue = book.queue;
+    this.limits = book.config.limits;
+    this.editors = new EditorMaker(book.asset(book.config.runtime.editor));
+    this.edits = new SavedEdits(`edit:${location.pathname}`);
+    this.helpId = "nnbook-editor-help";
+    /** @type {{cell: Cell, code: string, seconds: number}[]} successful runs, in order */
+    this.history = [];
+    this.plots = { fetched: false, warmed: false };
+    const roots = /** @type {HTMLElement[]} */ ([...document.querySelectorAll("[data-nnbook-cell]")]);
+    this.cells = roots.map((root, i) => new Cell(root, i, this));
+    const first = this.cells[0]?.root || document.querySelector("[data-nnbook-demo]");
+    this.status = new RuntimeStatus(book);
+    if (first) this.buildBar(/** @type {HTMLElement} */ (first));
+    this.python.addEventListener("failed", (/** @type {any} */ e) => {
+      for (const cell of this.cells) cell.showLoadFailure(e.detail.error);
+    });
+    this.python.addEventListener("crashed", () => this.replay("crashed"));
+    this.queue.idleListeners.add(() => {
+      this.warmPlots();
+      this.editors.soon();
+    });
+  }
+
+  /** @param {HTMLElement} before */
+  buildBar(before) {
+    const bar = element("div", { class: "nnbook-runbar", "data-nnbook-runbar": "" });
+    const actions = element("div", { class: "nnbook-runbar-actions" });
+    if (this.cells.length) {
+      const runAll = button("run-all", t("cells.runAll"), t("cells.runAllTitle"));
+      runAll.addEventListener("click", () => this.runAll());
+      actions.append(runAll);
+    }
+    const restart = button("restart", t("cells.restart"), t("cells.restartTitle"));
+    restart.addEventListener("click", () => this.restart());
+    actions.append(restart);
+    const help = element("span", { id: this.helpId, class: "nnbook-sr-only" }, t("cells.editorHelp"));
+    bar.append(this.status.element, actions, help);
+    before.before(bar);
+  }
+
+  /** The page has settled (loaded, Python started): editors may be made. */
+  settled() {
+    this.editors.allow();
+    this.editors.soon();
+  }
+
+  scheme() {
+    return document.body.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+  }
+
+  /** @param {any} error */
+  loadMessage(error) {
+    const stalled = /^stalled:(\d+)$/.exec(error?.message || "");
+    return stalled ? t("cells.loadStalled", { seconds: stalled[1] }) : String(error?.message || error);
+  }
+
+  retry() {
+    for (const cell of this.cells) cell.loadFailure.hidden = true;
+    this.python.start().catch(() => {}); // a new failure is shown again
+  }
+
+  runAll() {
+    const batch = {};
+    for (const cell of this.cells) cell.run(batch);
+  }
+
+  /** @param {Cell} cell */
+  focusAfter(cell) {
+    this.cells[this.cells.indexOf(cell) + 1]?.editor.focus();
+  }
+
+  /** @param {Cell} cell */
+  beforeRun(cell) {
+    if (PLOTS.test(cell.code)) this.prefetchPlots();
+  }
+
+  /** A successful run, for replays: the last run of a cell replaces its earlier ones. */
+  ran(/** @type {Cell} */ cell, /** @type {string} */ code, /** @type {number} */ seconds) {
+    this.history = this.history.filter((entry) => entry.cell !== cell);
+    this.history.push({ cell, code, seconds });
+    this.book.noteRun(cell.id, code);
+  }
+
+  // --- NameError: a name an earlier cell defines
+
+  /** @param {Cell} cell @param {string} name */
+  explainMissing(cell, name) {
+    const index = this.cells.indexOf(cell);
+    const definer = this.cells.slice(0, index).reverse().find((c) => c.defines.includes(name));
+    if (!definer) return;
+    const runAbove = button("run-above", t("cells.runAbove"), t("cells.runAboveTitle"));
+    runAbove.addEventListener("click", () => {
+      cell.showNotice();
+      const batch = {};
+      for (const c of this.cells.slice(0, index)) if (c.ranCode === null) c.run(batch);
+      cell.run(batch);
+    });
+    cell.showNotice(element("span", {}, t("cells.definedAbove", { name, n: definer.n })), runAbove);
+  }
+
+  // --- Stop, restart, replay
+
+  async stop() {
+    this.queue.cancelWaiting(() => true, "notRunStopped");
+    const job = /** @type {any} */ (this.queue.active);
+    if (!job) return;
+    if (job.replay) {
+      job.stopReplay();
+      return;
+    }
+    if (!job.executing) {
+      job.cancel("notRunStopped");
+      job.cancelled = true;
+      return;
+    }
+    const interrupt = this.book.interruptBuffer;
+    if (interrupt && this.python.isReady) {
+      interrupt[0] = 2; // SIGINT: Python raises KeyboardInterrupt
+      const ended = await Promise.race([job.done.then(() => true), new Promise((r) => setTimeout(() => r(false), 500))]);
+      if (ended) return;
+    }
+    job.restarted = true;
+    this.python.terminate("stopped");
+    this.replay("stopped");
+  }
+
+  /** A clean Python: nothing re-run; every cell says so. */
+  restart() {
+    this.queue.cancelWaiting(() => true, "notRunStopped");
+    const job = /** @type {any} */ (this.queue.active);
+    if (job) job.restarted = true;
+    this.python.terminate("restarted");
+    this.history = [];
+    this.book.forgetRuns();
+    for (const cell of this.cells) {
+      cell.ranCode = null;
+      if (cell.state !== "idle") cell.setState("idle", t("cells.restartedNote"));
+    }
+    this.status.set(t("cells.restarting"));
+    this.queue.schedule({
+      start: () => this.python.start().then(() => this.book.restarted(), () => {}),
+      cancel() {},
+    }, { first: true });
+  }
+
+  /** @param {string} why "stopped" | "crashed" */
+  replay(why) {
+    const runs = [...this.history];
+    const page = this;
+    let stopped = false;
+    this.queue.schedule({
+      replay: true,
+      stopReplay() {
+        stopped = true;
+        page.python.terminate("stopped");
+      },
+      async start() {
+        page.status.set(t(why === "crashed" ? "cells.restartingCrashed" : "cells.restarting"));
+        try {
+          await page.python.start();
+        } catch {
+          return; // the load failure is shown
+        }
+        const kept = [];
+        for (const [i, entry] of runs.entries()) {
+          if (stopped) break;
+          if (entry.seconds > page.limits.replay_seconds) {
+            entry.cell.ranCode = null;
+            entry.cell.setState("idle", t("cells.notReplayedSlow", { seconds: numberFormat({ maximumFractionDigits: 1 }).format(entry.seconds) }));
+            continue;
+          }
+          page.status.set(t("cells.replaying", { n: i + 1, total: runs.length }));
+          try {
+            await page.python.request("run", { code: entry.code, cell: entry.cell.id, scheme: page.scheme() });
+            kept.push(entry);
+          } catch {
+            entry.cell.ranCode = null;
+          }
+        }
+        for (const entry of runs) if (!kept.includes(entry)) entry.cell.ranCode = null;
+        page.history = kept;
+        page.book.forgetRuns();
+        for (const entry of kept) page.book.ranCodes.set(entry.cell.id, entry.code);
+        if (stopped) {
+          page.status.set(t("cells.replayStopped"));
+          return;
+        }
+        page.status.ready();
+        page.book.restarted();
+      },
+      cancel() {},
+    }, { first: true });
+  }
+
+  // --- plots: matplotlib is big (12 MB of wheels, a second or more to import)
+
+  prefetchPlots() {
+    if (this.plots.fetched || !this.python.worker) return;
+    this.plots.fetched = true;
+    this.python.request("prefetch", { packages: this.book.config.runtime.preload.packages }).catch(() => {});
+  }
+
+  warmPlots() {
+    const preload = this.book.config.runtime.preload;
+    if (this.plots.warmed || !preload.packages.length || !this.cells.some((cell) => PLOTS.test(cell.original))) return;
+    idle(() => {
+      if (this.plots.warmed || this.queue.busy || !this.python.isReady) return;
+      this.plots.warmed = true;
+      this.prefetchPlots();
+      this.python.request("warm", preload)
+        .then(() => performance.mark("nnbook:matplotlib-ready"), () => {});
+    }, 3000);
+  }
+}

@@ -1,0 +1,54 @@
+// @ts-check
+/*
+ * Numbers from Python, formatted here: the demos receive numbers, never text to show.
+ *
+ * `plain(v)` is for text (a true minus sign, the page's decimal mark), `tex(v)` for
+ * formulas; both refuse anything that is not a finite number, so nothing but digits, a
+ * sign and a decimal mark ever reaches the page or a formula.
+ *
+ * Not for: laying out a demo (demos/*.js).
+ */
+import { lang } from "../strings.js";
+
+const decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
+const comma = decimals.format(0.5).includes(",");
+
+/** @param {any} value */
+export function number(value) {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value).slice(0, 40)}`);
+  return Object.is(value, -0) ? 0 : value;
+}
+
+/** Two decimals, a true minus sign ("−0.60" or "−0,60"). @param {any} value */
+export function plain(value) {
+  return decimals.format(number(value)).replace("-", "−");
+}
+
+/** Two decimals for TeX ("-0.60", or "-0{,}60" where the page writes a decimal comma). @param {any} value */
+export function tex(value) {
+  const text = number(value).toFixed(2);
+  return comma ? text.replace(".", "{,}") : text;
+}
+
+/** A factor in a product: negative numbers in parentheses. */
+export const texFactor = (/** @type {any} */ v) => (number(v) < 0 ? `(${tex(v)})` : tex(v));
+export const plainFactor = (/** @type {any} */ v) => (number(v) < 0 ? `(${plain(v)})` : plain(v));
+
+const SUB = "₀₁₂₃₄₅₆₇₈₉";
+/** Subscript digits for plain text. @param {number} n */
+export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[Number(d)]);
+
+/** A whole number from Python (an index, a digit), checked. @param {any} value */
+export function integer(value) {
+  if (!Number.isInteger(value)) throw new TypeError(`not an integer: ${String(value).slice(0, 40)}`);
+  return value;
+}
+
+/** An <img> source for SVG text from Python: a data: URL made here, never a URL from Python. @param {any} svg */
+export function svgImage(svg) {
+  if (typeof svg !== "string" || !svg.startsWith("<svg")) throw new TypeError("not an SVG drawing");
+  const bytes = new TextEncoder().encode(svg);
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return `data:image/svg+xml;base64,${btoa(binary)}`;
+}

@@ -1,0 +1,43 @@
+// @ts-check
+/*
+ * Search, as a reader expects it: in the page's language only, and built when the reader
+ * first uses it, not while Python starts.
+ *
+ * Material's theme fetches search/search_index.json at page load and builds the index in a
+ * worker of its own, on the same two cores Python starts on. This script, which runs before
+ * the theme's, answers that one fetch with the page language's index (the build writes one
+ * per language, with readable text instead of TeX: site_scripts/search.py), and only once
+ * the reader opens the search: a click or focus on the search field, or a key that opens it.
+ *
+ * Not for: searching (Material does), or the index's content (the build).
+ */
+
+/** @param {string} lang */
+export function deferSearch(lang) {
+  const plainFetch = window.fetch.bind(window);
+  /** @type {() => void} */
+  let release = () => {};
+  const used = new Promise((resolve) => { release = () => resolve(undefined); });
+  const wanted = () => {
+    release();
+    for (const [type, listener] of listeners) document.removeEventListener(type, listener, true);
+  };
+  /** @type {[string, any][]} */
+  const listeners = [
+    ["focusin", (/** @type {Event} */ e) => /** @type {Element} */ (e.target).matches?.(".md-search__input") && wanted()],
+    ["click", (/** @type {Event} */ e) => /** @type {Element} */ (e.target).closest?.("label[for='__search'], .md-search") && wanted()],
+    ["keydown", (/** @type {KeyboardEvent} */ e) => ["/", "s", "f", "S", "F"].includes(e.key) && wanted()],
+  ];
+  for (const [type, listener] of listeners) document.addEventListener(type, listener, true);
+  if (new URLSearchParams(location.search).has("q")) release();
+
+  window.fetch = (input, init) => {
+    const href = input instanceof Request ? input.url : String(input);
+    const target = new URL(href, location.href);
+    if (target.origin === location.origin && target.pathname.endsWith("/search/search_index.json")) {
+      const own = new URL(`search_index.${lang}.json`, target).href;
+      return used.then(() => plainFetch(own, init)).then((r) => (r.ok ? r : plainFetch(input, init)));
+    }
+    return plainFetch(input, init);
+  };
+}
