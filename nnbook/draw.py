@@ -117,14 +117,18 @@ def _check_trace(trace: object, sizes: list[int]) -> dict[tuple[int, int], Trace
 
 def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep] | None = None,
                 highlight: tuple[int, int] | None = None, title: str | None = None,
-                shown: int | None = None) -> SVG:
+                shown: int | None = None, labels: Sequence[object] | None = None,
+                outputs: ArrayLike | None = None) -> SVG:
     """Draw a network as circles (neurons) and lines (connections), inputs on the left.
 
     net_or_sizes is a Network or a list of layer sizes such as [3, 2, 1].
     trace (from Network.trace) writes each neuron's output y in its circle and
     its weighted sum z below it; shown=k fills in only the first k steps of the
     trace (the others stay empty, at the same size), as a forward pass goes one
-    neuron after the other. highlight=(layer, index) marks one neuron and
+    neuron after the other. labels names the output neurons (e.g. the digits
+    "0".."9", instead of y₁…y₁₀), and outputs (values 0..1, one per output
+    neuron) shades each output neuron by its value: a network answering.
+    highlight=(layer, index) marks one neuron and
     its incoming connections; layers are numbered as in a trace (0 = inputs,
     1 = first layer with incoming connections). Layers of more than 10 neurons
     are sketched: the first three, "⋮", the last one, and the layer size below.
@@ -158,6 +162,14 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
             raise ValueError(f"highlight must be (layer, index) with layer 0..{len(sizes) - 1} and index below that "
                              f"layer's size, for sizes {sizes}; got {highlight!r}")
     hl = (int(highlight[0]), int(highlight[1])) if highlight is not None else None
+    if labels is not None and (isinstance(labels, (str, bytes)) or len(labels) != sizes[-1]):
+        raise ValueError(f"labels must name the {sizes[-1]} output neurons, one each; got {labels!r}")
+    shades = None
+    if outputs is not None:
+        shades = as_floats(outputs, "outputs")
+        if shades.shape != (sizes[-1],) or shades.min() < 0 or shades.max() > 1:
+            raise ValueError(f"outputs must be {sizes[-1]} values from 0 to 1, one per output neuron; "
+                             f"got shape {shades.shape}")
     single = len(sizes) == 2 and sizes[1] == 1 and sizes[0] <= 6
     slots = [_slots(n, hl[1] if hl and hl[0] == l else None) for l, n in enumerate(sizes)]
     sketched = any(None in s for s in slots)
@@ -180,6 +192,8 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
         return "x" + str(i + 1).translate(SUB)
 
     def y_label(i: int) -> str:
+        if labels is not None:
+            return str(labels[i])
         return "y" if sizes[-1] == 1 else "y" + str(i + 1).translate(SUB)
 
     body = [f'<g stroke="{EDGE}" stroke-width="1.2" stroke-opacity="0.75">']
@@ -236,6 +250,9 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
         on = hl == (l, i)
         body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{ACCENT_FILL if on else FILL}" '
                     f'stroke="{ACCENT if on else MUTED}" stroke-width="{3 if on else 1.5}"/>')
+        if shades is not None and l == len(sizes) - 1:
+            body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r - 2}" fill="{ACCENT}" '
+                        f'fill-opacity="{round(float(shades[i]), 2)}"/>')
         step = steps.get((l, i))
         if l == 0 and inputs is not None:
             body.append(_text(cx, cy, _v(inputs[i]), 12))
@@ -250,7 +267,7 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
             body.append(_text(cx, cy, symbol, 15, MUTED))
     if sketched:
         for l, n in enumerate(sizes):
-            body.append(_text(left + l * dx, height - 16, str(n), 13, MUTED, weight="bold"))
+            body.append(_text(left + l * dx, height - 16, str(n), 15, MUTED, weight="bold"))
 
     name = title or ("Neural network " + "-".join(map(str, sizes))
                      + (f", neuron {hl[1]} of layer {hl[0]} highlighted" if hl else ""))

@@ -18,6 +18,7 @@ checked by ``tests/test_examples.py``.
 """
 from __future__ import annotations
 
+import ast
 import html
 import re
 from dataclasses import dataclass
@@ -100,6 +101,49 @@ def parse_cells(markdown: str, name: str = "<page>") -> list[Cell]:
     return cells
 
 
+def defined_names(source: str) -> list[str]:
+    """The names a cell defines at its top level (assignments, imports, def, class, for).
+
+    The page uses them to tell a reader who runs a cell too early which cell above
+    defines a name it lacks.
+
+    >>> defined_names("import numpy as np\\nfrom nnbook import sigmoid\\nx, y = 1, 2\\ndef f(): z = 3")
+    ['f', 'np', 'sigmoid', 'x', 'y']
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names: set[str] = set()
+
+    def targets(node) -> None:
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, (ast.Tuple, ast.List)):
+            for item in node.elts:
+                targets(item)
+        elif isinstance(node, ast.Starred):
+            targets(node.value)
+
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            for alias in node.names:
+                if alias.name != "*":
+                    names.add(alias.asname or alias.name.split(".")[0])
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                targets(target)
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets(node.target)
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                if item.optional_vars is not None:
+                    targets(item.optional_vars)
+    return sorted(names)
+
+
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
@@ -117,8 +161,9 @@ def cell_html(cell: Cell) -> str:
     source = html.escape(cell.source).replace("\n", "&#10;")
     expected_html = html.escape(expected).replace("\n", "&#10;")
     return (
-        f'<div class="nnbook-cell" data-nnbook-cell="{cell.id}" data-state="idle">'
-        f'<div class="nnbook-cell-source language-python highlight"><pre><code>{code}</code></pre></div>'
+        f'<div class="nnbook-cell" data-nnbook-cell="{cell.id}" data-state="idle" '
+        f'data-nnbook-defines="{" ".join(defined_names(cell.source))}">'
+        f'<div class="nnbook-cell-source language-python highlight" tabindex="0"><pre><code>{code}</code></pre></div>'
         f'<textarea hidden data-nnbook-source aria-hidden="true">{source}</textarea>'
         f'<pre class="nnbook-output" data-nnbook-output data-nnbook-expected>{expected_html}</pre>'
         "</div>"

@@ -101,5 +101,28 @@ def relative_language_links(page_html: str, root: str) -> str:
     return ABSOLUTE_LANGUAGE_LINK.sub(lambda m: f'<a href="{root}{m.group(1)}" hreflang="', page_html)
 
 
-def localize_404(site, languages: list[str], default: str) -> None:
-    """Placeholder, filled in below."""
+ROOT_SCRIPT = (
+    "(function(){{var known={known};var parts=location.pathname.split('/').filter(Boolean);"
+    "var root='/';if(parts.length&&known.indexOf(parts[0])<0&&parts[0]!=='404.html')root='/'+parts[0]+'/';"
+    "var base=document.createElement('base');base.href=root;document.head.prepend(base);}})();"
+)
+ABSOLUTE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
+H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
+
+
+def not_found_page(page_html: str, words: dict, top_level: list[str], home: str) -> str:
+    """A 404 page in the build's language that works wherever the host serves it.
+
+    A host serves 404.html for any missing address, at any depth, and the book may live
+    under a path (a project's GitHub Pages): the page's links are made relative to a
+    ``<base>`` that a small script sets from the address — the site's root, or its first
+    folder when that is not one of the book's own (``top_level``).
+    """
+    script = ROOT_SCRIPT.format(known=sorted(top_level)).replace("'", "'").replace('"', "'")
+    html_ = ABSOLUTE_URL.sub(r"\1", page_html)
+    message = (f'<h1>{words["notFoundTitle"]}</h1>\n<p>{words["notFound"]} '
+               f'<a href="{home}">{words["notFoundLink"]}</a></p>')
+    html_ = H1.sub(lambda m: message, html_, count=1)
+    html_ = re.sub(r"<title>[^<]*</title>", f"<title>{words['notFoundTitle']}</title>", html_, count=1)
+    html_ = html_.replace("<head>", f"<head>\n<script>{script}</script>", 1)
+    return book_head(drop_alternate_links(html_), None, None)

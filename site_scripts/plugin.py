@@ -87,6 +87,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         self.renderer = None
         self._figures_key: str | None = None
         self._startup_bytes = 0
+        self.site_root: Path | None = None
+        self.not_found: dict[str, str] = {}
 
     # ------------------------------------------------------------------ on_config
     def on_config(self, config):
@@ -110,6 +112,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             raise PluginError("nnbook: limits.output (characters shown) must not exceed limits.full_output "
                               f"(characters kept for the download): got {limits.output} > {limits.full_output}")
         self.languages, self.default_language = book_languages(config)
+        if self.site_root is None or self.current_language(config) == self.default_language:
+            self.site_root = Path(config["site_dir"])
         missing = [lang for lang in self.languages if not strings.exists(lang)]
         if missing:
             raise PluginError(f"nnbook: no UI strings for {', '.join(missing)}: add site_scripts/strings/"
@@ -117,10 +121,25 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         for css in STYLES:
             if css not in config["extra_css"]:
                 config["extra_css"].append(css)
+        self.translate_theme(config)
         if self.config.figures and ":" not in self.config.figures:
             raise PluginError(f"nnbook: figures must name a function as 'module:function', e.g. "
                               f"'site_scripts.figures:write_figures'; got {self.config.figures!r}")
         return config
+
+    def translate_theme(self, config) -> None:
+        """The theme's own words (dark/light toggle, permanent link, footer) in this build's language."""
+        i18n = config["plugins"].get("i18n")
+        lang = (getattr(i18n, "current_language", None) if i18n else None) or self.default_language
+        words = strings.load(lang)["theme"]
+        for palette in config["theme"].get("palette") or []:
+            toggle = palette.get("toggle")
+            if toggle:
+                toggle["name"] = words["toggleLight" if palette.get("scheme") == "slate" else "toggleDark"]
+        config["copyright"] = words["copyright"]
+        toc = config["mdx_configs"].setdefault("toc", {})
+        if toc.get("permalink"):
+            toc["permalink_title"] = words["permalink"]
 
     def current_language(self, config) -> str:
         return config["theme"].get("language") or self.default_language
@@ -216,6 +235,15 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             },
         }
 
+    def on_post_template(self, output, template_name, config, **kwargs):
+        if template_name == "404.html":
+            lang = self.current_language(config)
+            home = "" if lang == self.default_language else f"{lang}/"
+            top = sorted({p.split("/", 1)[0] for p in ["assets", "search", "pyodide", "figures", *self.languages]})
+            self.not_found[lang] = pages.not_found_page(output, strings.load(lang)["theme"], top, home)
+            return self.not_found[lang]
+        return output
+
     # ------------------------------------------------------------------ on_post_build
     def on_pre_build(self, config):
         # The runtime first, so pages know how much Python downloads at start.
@@ -257,7 +285,11 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             if not css.is_file() or css.read_text(encoding="utf-8") != text:
                 css.write_text(text, encoding="utf-8")
         search.write_language_indexes(site, self.languages, self.default_language)
-        pages.localize_404(site, self.languages, self.default_language)
+        root = self.site_root or site
+        for lang, text in self.not_found.items():
+            dest = root / "404.html" if lang == self.default_language else root / lang / "404.html"
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
         if self.config.offline:
             offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED + ("snapshot.bin",)])
 

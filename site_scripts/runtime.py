@@ -89,7 +89,7 @@ PYC_MAGIC = (3531).to_bytes(2, "little") + b"\r\n"
 SOURCE_DATE_EPOCH = "315532800"
 
 # Bump when the layout or the steps change, so old caches are rebuilt.
-FORMAT = 5
+FORMAT = 6
 
 KERNEL_DIR = REPO / "site_scripts" / "kernel"
 KERNEL_PACKAGE = "nnbook_kernel"
@@ -480,6 +480,8 @@ def _wheel_spec(lock: dict, wheel: Path, name: str) -> dict:
 # --- the compiled standard library ----------------------------------------------------
 
 STDLIB = "python_stdlib.zip"
+STDLIB_PATH = "/lib/python312.zip"  # where Pyodide 0.27 mounts it (sys.path)
+STDLIB_FORMAT = 2  # bump when compile_stdlib changes
 
 
 def compile_stdlib(data: bytes) -> bytes:
@@ -497,7 +499,8 @@ def compile_stdlib(data: bytes) -> bytes:
             if name.endswith(".pyc"):
                 continue
             if name.endswith(".py"):
-                code = compile(body, name, "exec", dont_inherit=True, optimize=0)
+                # The path Pyodide imports it from, as tracebacks showed it uncompiled.
+                code = compile(body, f"{STDLIB_PATH}/{name}", "exec", dont_inherit=True, optimize=0)
                 body = bytes(external._code_to_hash_pyc(code, importlib.util.source_hash(body), checked=False))
                 name += "c"
             member = zipfile.ZipInfo(name, ZIP_TIME)
@@ -534,7 +537,7 @@ def _ensure_compiled_stdlib(cache: Path, original: Path) -> Path:
     if importlib.util.MAGIC_NUMBER != PYC_MAGIC:
         raise RuntimeVendorError(f"compiling the standard library needs Python 3.12 (this is {sys.version.split()[0]})")
     folder = cache / "stdlib"
-    compiled = folder / f"{hashlib.sha256(data).hexdigest()[:16]}-{sys.version_info.micro}.zip"
+    compiled = folder / f"{hashlib.sha256(data).hexdigest()[:16]}-{sys.version_info.micro}-{STDLIB_FORMAT}.zip"
     if not compiled.is_file():
         log.info("Compiling the standard library to .pyc (%d kB)", len(data) // 1000)
         shutil.rmtree(folder, ignore_errors=True)

@@ -10,72 +10,21 @@ from __future__ import annotations
 import json
 import re
 import time
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import LANGUAGES
+from tests.harness.browser import inject, t, wait_for
+from tests.harness.pages import (
+    cell, cell_ids, editor_code, normalize, open_page, original_source, output, run, set_code, settle, state,
+    wait_ready,
+)
+from tests.harness.site import LANGUAGES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PAGES = [(lang, prefix + page) for lang, prefix in LANGUAGES.items() for page in ("", "neural_networks/")]
 CHAPTER = "neural_networks/"
-LOAD_TIMEOUT = 90_000  # ms: Python, numpy and nnbook load in a few seconds; CI may be slower
-SETTLED = "ids => ids.every(id => ['done', 'error'].includes(document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state))"
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
-
-
-def normalize(text: str) -> str:
-    return "\n".join(line.rstrip() for line in text.rstrip().split("\n"))
-
-
-def open_page(new_page, url: str):
-    page = new_page(url)
-    page.set_default_timeout(LOAD_TIMEOUT)
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.evaluate("nnbook.ready")
-    page.page_errors = errors
-    return page
-
-
-def cell(page, cell_id: str):
-    return page.locator(f"[data-nnbook-cell='{cell_id}']")
-
-
-def cell_ids(page) -> list[str]:
-    return page.eval_on_selector_all("[data-nnbook-cell]", "cells => cells.map(c => c.dataset.nnbookCell)")
-
-
-def state(page, cell_id: str) -> str:
-    return cell(page, cell_id).get_attribute("data-state")
-
-
-def output(page, cell_id: str) -> str:
-    return cell(page, cell_id).locator("[data-nnbook-output]").text_content()
-
-
-def original_source(page, cell_id: str) -> str:
-    return cell(page, cell_id).locator("[data-nnbook-source]").input_value()
-
-
-def editor_code(page, cell_id: str) -> str:
-    return "\n".join(cell(page, cell_id).locator(".cm-line").all_text_contents())
-
-
-def set_code(page, cell_id: str, code: str) -> None:
-    cell(page, cell_id).locator(".cm-content").click()
-    page.keyboard.press("Control+A")
-    page.keyboard.insert_text(code)
-    assert editor_code(page, cell_id) == code
-
-
-def run(page, cell_id: str, expect: str = "done") -> str:
-    cell(page, cell_id).locator("[data-nnbook-action='run']").click()
-    page.wait_for_function(SETTLED, arg=[cell_id])
-    assert state(page, cell_id) == expect, output(page, cell_id)
-    return output(page, cell_id)
 
 
 @pytest.mark.parametrize("lang,path", PAGES)
@@ -89,7 +38,8 @@ def test_run_all_gives_the_expected_output(new_page, site_url, lang, path):
     assert cell(page, ids[0]).locator("[data-nnbook-output]").get_attribute("data-nnbook-expected") is not None
 
     page.click("[data-nnbook-action='run-all']")
-    page.wait_for_function(SETTLED, arg=ids)
+    wait_for(page, "ids => ids.every(id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state !== 'idle')", ids, timeout=10)
+    settle(page, *ids)
     for i in ids:
         assert state(page, i) == "done", f"cell {i} ended {state(page, i)}:\n{output(page, i)}"
         assert normalize(output(page, i)) == normalize(expected[i]), f"cell {i}"
@@ -112,17 +62,17 @@ def test_stop_within_a_second_and_keep_the_namespace(new_page, site_url, code):
 
     set_code(page, second, code)
     cell(page, second).locator("[data-nnbook-action='run']").click()
-    page.wait_for_function("id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === 'running'", arg=second)
+    wait_for(page, "id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === 'running'", second)
     time.sleep(1.0)  # well inside the loop
     assert page.evaluate("1 + 1") == 2  # the page itself is not frozen
     assert state(page, second) == "running"
 
     started = time.monotonic()
     cell(page, second).locator("[data-nnbook-action='stop']").click()
-    page.wait_for_function("id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state !== 'running'", arg=second, timeout=5_000)
+    wait_for(page, "id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state !== 'running'", second, timeout=5, interval=0.01)
     assert time.monotonic() - started <= 1.0
     assert state(page, second) in ("error", "idle")
-    stopped_text = page.evaluate("nnbookI18n.t('stoppedRestarted')")
+    stopped_text = t(page, "cells.stoppedRestarted")
     assert stopped_text in output(page, second)
 
     # Earlier names survive (the cells that had run were re-run) and the next cells run.
@@ -143,7 +93,7 @@ def test_error_shows_a_trimmed_traceback(new_page, site_url):
     assert f'File "<cell {first}>", line 2, in f' in text
     assert "    return 1 / v\n" in text
     assert text.rstrip().endswith("ZeroDivisionError: division by zero")
-    for internal in ("nnbook_cells", "runner.py", "_pyodide", "pyodide.asm", "worker.js"):
+    for internal in ("nnbook_kernel", "runner.py", "_pyodide", "pyodide.asm", "worker.js"):
         assert internal not in text
     marked = cell(page, first).locator(".nnbook-error-line")
     assert marked.count() == 1 and marked.text_content() == "    return 1 / v"
@@ -191,13 +141,13 @@ def test_edits_survive_a_reload_and_reset_restores(new_page, site_url):
     first = cell_ids(page)[0]
     original = original_source(page, first)
     edited = "print('my own version')"
-    mark = cell(page, first).locator(".nnbook-edited")
+    mark = cell(page, first).locator("[data-nnbook-edited]")
     assert mark.is_hidden()
     set_code(page, first, edited)
     assert mark.is_visible()
 
     page.reload()
-    page.evaluate("nnbook.ready")
+    wait_ready(page)
     assert editor_code(page, first) == edited
     assert mark.is_visible()
     assert run(page, first) == "my own version\n"
@@ -212,10 +162,10 @@ def test_edits_survive_a_reload_and_reset_restores(new_page, site_url):
     key = page.evaluate("id => `nnbook:edit:${location.pathname}#${id}`", first)
     page.evaluate("([k, v]) => localStorage.setItem(k, v)", [key, json.dumps({"code": edited, "original": "0"})])
     page.reload()
-    notice = cell(page, first).locator(".nnbook-notice")
+    notice = cell(page, first).locator("[data-nnbook-notice]")
     assert notice.is_visible()
     assert editor_code(page, first) == original
-    notice.get_by_role("button", name=page.evaluate("nnbookI18n.t('keepMine')")).click()
+    notice.get_by_role("button", name=t(page, "cells.keepMine")).click()
     assert notice.is_hidden()
     assert editor_code(page, first) == edited
 
@@ -223,27 +173,29 @@ def test_edits_survive_a_reload_and_reset_restores(new_page, site_url):
 def test_keyboard_reaches_and_activates_run(new_page, site_url):
     page = open_page(new_page, site_url + CHAPTER)
     first, second = cell_ids(page)[:2]
-    page.locator("[data-nnbook-action='run-all']").focus()
-    for _ in range(10):
+    page.locator("[data-nnbook-runbar] [data-nnbook-action='run-all']").focus()
+    seen = []
+    for _ in range(8):
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('cm-content')"):
-            # Tab indents inside the editor; Escape then Tab leaves it.
-            assert page.evaluate("document.activeElement.getAttribute('aria-describedby')") == "nnbook-editor-help"
-            page.keyboard.press("Escape")
-            page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.dataset.nnbookAction") == "run":
+        where = page.evaluate("[document.activeElement.closest('[data-nnbook-cell]')?.dataset.nnbookCell,"
+                              " document.activeElement.dataset.nnbookAction || document.activeElement.className]")
+        seen.append(where)
+        if where == [first, "run"]:
             break
-    assert page.evaluate("document.activeElement.closest('[data-nnbook-cell]').dataset.nnbookCell") == first
-    assert page.evaluate("document.activeElement.dataset.nnbookAction") == "run"
+    # Tab went through the first cell's code without trapping the reader or changing it.
+    assert [first, "run"] in seen, seen
+    assert any(w[0] == first and "cm-content" in str(w[1]) or "nnbook-cell-source" in str(w[1]) for w in seen), seen
+    assert editor_code(page, first) == original_source(page, first)
+    assert cell(page, first).locator("[data-nnbook-edited]").is_hidden()
     page.keyboard.press("Enter")
-    page.wait_for_function(SETTLED, arg=[first])
+    settle(page, first)
     assert state(page, first) == "done"
 
     # Shift+Enter runs the cell and moves to the next one.
     cell(page, first).locator(".cm-content").click()
     page.keyboard.press("Shift+Enter")
-    page.wait_for_function(SETTLED, arg=[first])
-    assert page.evaluate("document.activeElement.closest('[data-nnbook-cell]').dataset.nnbookCell") == second
+    settle(page, first)
+    wait_for(page, "() => document.activeElement.closest('[data-nnbook-cell]')?.dataset.nnbookCell === " + json.dumps(second), timeout=10)
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -251,19 +203,17 @@ def test_keyboard_reaches_and_activates_run(new_page, site_url):
 def test_accessibility_of_cells(new_page, site_url, lang, scheme):
     # The audit covers what the cells add to the page (editor, buttons, progress, output);
     # the theme's own parts are the site's audit, not this one.
-    page = new_page(site_url + LANGUAGES[lang] + CHAPTER, color_scheme=scheme)
-    page.set_default_timeout(LOAD_TIMEOUT)
-    page.evaluate("nnbook.ready")
+    page = open_page(new_page, site_url + LANGUAGES[lang] + CHAPTER, color_scheme=scheme)
     ids = cell_ids(page)
     run(page, ids[0])
     set_code(page, ids[1], "1 / 0")
     run(page, ids[1], expect="error")
     page.mouse.move(0, 0)
-    assert page.locator(".nnbook-runtime[role='status']").text_content()
+    assert page.locator("[data-nnbook-runtime] [role='status']").text_content()
     for action in ("run", "stop", "reset", "copy"):
         name = cell(page, ids[0]).locator(f"[data-nnbook-action='{action}']").text_content().strip()
         assert name, action
-    page.add_script_tag(path=str(AXE))
+    inject(page, AXE)
     result = page.evaluate(
         "axe.run({include: [['.nnbook-runbar'], ['.nnbook-cell']]}, {resultTypes: ['violations']})"
     )

@@ -17,9 +17,10 @@ import re
 import numpy as np
 import pytest
 
-from conftest import ROOT
 from nnbook import Network, mnist
 from site_scripts.cells import parse_cells
+from tests.harness.browser import wait_for
+from tests.harness.site import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 
@@ -65,7 +66,8 @@ def narration(demo) -> str:
 def svg_of(img) -> str:
     src = img.get_attribute("src")
     assert src.startswith("data:image/svg+xml;base64,"), src[:40]
-    return base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    # the drawings write a true minus sign, as the narration does; made ASCII for comparing
+    return base64.b64decode(src.split(",", 1)[1]).decode("utf-8").replace("\u2212", "-")
 
 
 # ------------------------------------------------------------------------- stepper
@@ -129,7 +131,7 @@ def test_stepper_walks_the_cells_network(new_page, site_url):
     assert demo.get_attribute("data-nnbook-origin") == "book"
     check_walk(page, scope["net"], scope["x"], scope["target"])
     # The visible narration is typeset by MathJax; the image has a text alternative.
-    page.wait_for_function("document.querySelector('[data-nnbook-demo=stepper] .nnbook-demo-narration mjx-container')")
+    wait_for(page, "document.querySelector('[data-nnbook-demo=stepper] .nnbook-demo-narration mjx-container')", timeout=60)
     assert demo.locator("img").get_attribute("alt")
     # Keyboard: ← and → move when the demo has the focus.
     last = int(demo.get_attribute("data-step"))
@@ -151,6 +153,8 @@ def test_stepper_follows_the_edited_cell(new_page, site_url):
               .replace("target = 0.8", "target = 0.1"))
     assert edited.count("0.9, -0.2, 0.4") == 1 and "-0.35" in edited and "0.3, -0.7" in edited
     cell = page.locator("[data-nnbook-cell='network']")
+    cell.locator(".nnbook-editor").click()
+    wait_for(page, "document.querySelector(\"[data-nnbook-cell='network'] .cm-content\")")
     editor = cell.locator(".cm-content, textarea.nnbook-plain-editor").first
     editor.click()
     page.keyboard.press("ControlOrMeta+a")
@@ -211,9 +215,9 @@ def test_mnist_predictions_match_cpython(new_page, site_url):
     demo.locator("[data-nnbook-action='prev']").click()
     page.wait_for_selector("[data-nnbook-demo='mnist'][data-nnbook-index='1999']", state="attached")
     demo.locator("[data-nnbook-action='random']").click()
-    page.wait_for_function("document.querySelector('[data-nnbook-demo=mnist]').dataset.nnbookIndex !== '1999'")
+    wait_for(page, "document.querySelector('[data-nnbook-demo=mnist]').dataset.nnbookIndex !== '1999'")
     i = int(demo.get_attribute("data-nnbook-index"))
-    page.wait_for_function(f"document.querySelector('[data-nnbook-demo=mnist] input').value === '{i}'")
+    wait_for(page, f"document.querySelector('[data-nnbook-demo=mnist] input').value === '{i}'")
     assert demo.get_attribute("data-nnbook-prediction") == str(mnist.predict(images[i]))
     assert page.errors == []
 
@@ -231,7 +235,7 @@ def stroke(page, canvas, points) -> None:
 
 
 def drawn(page, demo) -> str:
-    page.wait_for_function("document.querySelector('[data-nnbook-demo=draw]').dataset.nnbookPrediction !== undefined")
+    wait_for(page, "document.querySelector('[data-nnbook-demo=draw]').dataset.nnbookPrediction !== undefined")
     page.wait_for_timeout(300)  # the last (pointerup) answer
     return demo.get_attribute("data-nnbook-prediction")
 

@@ -1,10 +1,10 @@
 """Nothing a reader types can break the page; nothing an author does wrong ships silently.
 
 Reader side: each case runs in a real browser against the built site and must end in a
-clear message in the page's language (the strings of i18n.js, read back with
-``nnbookI18n.t``), with the page, the reader's edits and, where possible, the Python
-namespace intact. References are independent of the page: CPython for the column of a
-syntax error, a plain loop for the full text of a long output, the chapter's own expected
+clear message in the page's language (the page's own UI strings, read back from its
+config), with the page, the reader's edits and, where possible, the Python namespace
+intact. References are independent of the page: CPython for the column of a syntax
+error, a plain loop for the full text of a long output, the chapter's own expected
 outputs for the cells around a failure. The ``new_page`` fixture fails any test in which
 a request leaves this machine, which is how "the book runs offline" is checked.
 
@@ -13,6 +13,7 @@ language stop the build or the tests, naming the file.
 """
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -22,29 +23,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LANGUAGES
-from tests.test_browser_cells import (
-    CHAPTER,
-    LOAD_TIMEOUT,
-    SETTLED,
-    cell,
-    cell_ids,
-    normalize,
-    open_page,
-    output,
-    run,
-    set_code,
-    state,
+from tests.harness.browser import t as text_of, wait_for
+from tests.harness.pages import (
+    LOAD_TIMEOUT, cell, cell_ids, normalize, open_page, output, run, set_code, settle, state, wait_ready,
 )
+from tests.harness.site import LANGUAGES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-I18N = ROOT / "docs" / "assets" / "nnbook" / "i18n.js"
+CHAPTER = "neural_networks/"
 in_browser = pytest.mark.browser
 pytestmark = pytest.mark.timeout(300)
 
 
 def t(page, key: str, **values) -> str:
-    return page.evaluate("([k, v]) => nnbookI18n.t(k, v)", [key, values])
+    return text_of(page, key if "." in key and key.split(".")[0] in ("cells", "demos", "exercises") else f"cells.{key}", **values)
 
 
 def status(page, cell_id: str) -> str:
@@ -52,16 +43,14 @@ def status(page, cell_id: str) -> str:
 
 
 def wait_state(page, cell_id: str, wanted: str, timeout: float = LOAD_TIMEOUT) -> None:
-    page.wait_for_function(
-        "([id, s]) => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === s",
-        arg=[cell_id, wanted], timeout=timeout,
-    )
+    wait_for(page, "([id, s]) => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === s",
+             [cell_id, wanted], timeout=timeout)
 
 
 def watch_long_tasks(page) -> None:
     """Record the main thread's long tasks from now on, once the page's own start is over
     (the editors are made one by one in idle time after the page loads)."""
-    page.wait_for_function("[...document.querySelectorAll('[data-nnbook-cell]')].every(c => c.querySelector('.cm-editor'))")
+    wait_for(page, "[...document.querySelectorAll('[data-nnbook-cell]')].every(c => c.querySelector('.cm-editor'))", timeout=60)
     page.evaluate("""async () => {
         let last = performance.now();
         const quiet = new PerformanceObserver(() => { last = performance.now(); });
@@ -92,14 +81,14 @@ def test_run_all_stops_at_a_stop_or_an_error_and_marks_the_rest_not_run(new_page
     expected = {i: output(page, i) for i in rest}
     for failing, note in [("import time\ntime.sleep(60)", "notRunStopped"), ("1 / 0", "notRunFailed")]:
         set_code(page, second, failing)
-        page.click("[data-nnbook-action='run-all']")
+        page.click("[data-nnbook-runbar] [data-nnbook-action='run-all']")
         if "sleep" in failing:
             wait_state(page, second, "running")
             assert state(page, rest[0]) == "queued"
             time.sleep(0.5)
             cell(page, second).locator("[data-nnbook-action='stop']").click()
-        page.wait_for_function(SETTLED, arg=[first, second])
-        page.wait_for_function("ids => ids.every(id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === 'idle')", arg=rest)
+        settle(page, first, second)
+        wait_for(page, "ids => ids.every(id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === 'idle')", rest)
         assert state(page, first) == "done"
         assert state(page, second) == "error"
         for i in rest:
@@ -172,7 +161,7 @@ def test_endless_printing_is_capped_downloadable_and_the_page_stays_responsive(n
     assert max(long_tasks(page), default=0) < 200, long_tasks(page)
     reference = "".join(f"{i}\n" for i in range(10**6))  # a plain loop, in CPython
     assert text.startswith(reference[:100_000])
-    assert t(page, "truncated") in text
+    assert t(page, "truncated", count="100,000") in text
     assert len(text) < 100_000 + 500
     download = cell(page, first).locator("[data-nnbook-action='download-output']")
     assert download.text_content().strip() == t(page, "downloadOutput")
@@ -244,7 +233,7 @@ def test_input_says_it_is_not_supported_and_never_hangs(new_page, site_url):
     text = run(page, first, expect="error")
     assert time.monotonic() - started < 10
     assert t(page, "hint.input") in text
-    assert "nnbook_cells" not in text  # the traceback ends at the reader's line
+    assert "nnbook_kernel" not in text  # the traceback ends at the reader's line
 
 
 NETWORK = [
@@ -316,32 +305,46 @@ def test_sys_exit_ends_the_cell_not_python(new_page, site_url):
 def test_two_tabs_of_the_same_page_both_work(new_page, site_url):
     one = open_page(new_page, site_url + CHAPTER)
     two = one.context.new_page()
-    two.set_default_timeout(LOAD_TIMEOUT)
+    two.set_default_timeout(LOAD_TIMEOUT * 1000)
     two.goto(site_url + CHAPTER)
-    two.evaluate("nnbook.ready")
+    wait_ready(two)
     first = cell_ids(one)[0]
     set_code(one, first, "tab = 'one'\nprint(tab)")
     set_code(two, first, "tab = 'two'\nprint(tab)")
     assert run(one, first) == "one\n"
     assert run(two, first) == "two\n"  # each tab has its own Python
     one.reload()  # the last edit saved wins; the page still works with it
-    one.evaluate("nnbook.ready")
+    wait_ready(one)
     assert run(one, first) == "two\n"
 
 
 def test_messages_are_in_the_page_language():
-    # Every key an English message has is translated in every language, with its own words.
-    text = I18N.read_text(encoding="utf-8")
-    blocks = dict(re.findall(r"\n    (\w+): \{\n(.*?)\n    \},", text, re.S))
-    keys = {lang: dict(re.findall(r'^\s+"?([\w.]+)"?: (".*"),$', body, re.M)) for lang, body in blocks.items()}
-    assert set(keys) == set(LANGUAGES)
-    for lang in ("fr", "es", "zh"):
-        assert set(keys[lang]) == set(keys["en"]), lang
-    new = ["notRunStopped", "notRunFailed", "crashed", "exitCalled", "imagesHidden", "downloadOutput",
-           "loadFailedCell", "loadStalled", "retry", "hint.memory", "hint.recursion", "hint.offline",
-           "hint.modules", "hint.input"]
-    for key in new:
-        assert len({keys[lang][key] for lang in LANGUAGES}) == 4, key
+    # Every key the English strings have is in every language, with its own words.
+    from site_scripts import strings
+
+    english = strings.keys(json.loads(strings.path("en").read_text(encoding="utf-8")))
+    for lang in LANGUAGES:
+        own = strings.keys(json.loads(strings.path(lang).read_text(encoding="utf-8")))
+        assert own == english, f"{lang}: missing {sorted(english - own)[:5]}, extra {sorted(own - english)[:5]}"
+    loaded = {lang: strings.load(lang) for lang in LANGUAGES}
+    for key in ["cells.notRunStopped", "cells.crashed", "cells.restart", "cells.hint.memory", "cells.hint.shell",
+                "demos.stepOf", "exercises.check", "notebook.download", "theme.permalink"]:
+        values = set()
+        for lang in LANGUAGES:
+            node = loaded[lang]
+            for part in key.split("."):
+                node = node[part]
+            values.add(node)
+        assert len(values) == len(LANGUAGES), key
+        # placeholders are the same in every language
+    for lang in LANGUAGES:
+        for key in english:
+            def value(tree, k=key):
+                for part in k.split("."):
+                    tree = tree[part]
+                return tree
+            en, other = value(loaded["en"]), value(loaded[lang])
+            assert set(re.findall(r"\{\w+\}", en)) == set(re.findall(r"\{\w+\}", other)), (lang, key)
 
 
 @in_browser
@@ -382,13 +385,22 @@ FAILURES = {
 }
 
 
+def shorter_stall(seconds: int):
+    """Serve the chapter with a shorter no-progress limit in its config (nothing else changes)."""
+    def handler(route):
+        response = route.fetch()
+        body = response.text().replace('"stall_seconds":60', f'"stall_seconds":{seconds}')
+        route.fulfill(response=response, body=body)
+    return handler
+
+
 @in_browser
 @pytest.mark.parametrize("failure", list(FAILURES))
 def test_a_broken_runtime_says_so_in_each_cell_and_retry_works(new_page, site_url, failure):
     page = new_page(service_workers="block")
-    page.set_default_timeout(LOAD_TIMEOUT)
+    page.set_default_timeout(LOAD_TIMEOUT * 1000)
     if failure == "wasm-hang":
-        page.add_init_script("window.nnbookLoadStallMs = 4000")
+        page.context.route("**/neural_networks/", shorter_stall(4))
     for pattern, kind in FAILURES[failure].items():
         page.context.route(pattern, fulfill(kind))
     errors = []
@@ -407,7 +419,7 @@ def test_a_broken_runtime_says_so_in_each_cell_and_retry_works(new_page, site_ur
         assert output(page, i) == expected[i]  # the expected outputs stay
     if failure == "wasm-hang":
         assert t(page, "loadStalled", seconds=4) in notices.first.text_content()
-    assert page.locator(".nnbook-runtime").get_attribute("data-state") == "error"
+    assert page.locator("[data-nnbook-runtime]").get_attribute("data-state") == "error"
     # The book itself is unaffected: text, equations and figures are there.
     assert page.locator("article h1").is_visible()
     figures = page.locator("article figure img")
@@ -417,15 +429,14 @@ def test_a_broken_runtime_says_so_in_each_cell_and_retry_works(new_page, site_ur
     # Running a cell now fails with the reason, not a spinner.
     first = ids[0]
     cell(page, first).locator("[data-nnbook-action='run']").click()
-    page.wait_for_function(SETTLED, arg=[first], timeout=30_000)
-    assert state(page, first) == "error"
+    wait_for(page, "id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state === 'error'", first, timeout=30)
 
     if failure in ("wasm-404", "wheel-garbage"):
         return  # Retry is checked on the other cases (each is a full load)
     page.context.unroute_all()
     cell(page, ids[1]).locator("[data-nnbook-action='retry']").click()
     assert notices.first.is_hidden()
-    page.wait_for_function("document.querySelector('.nnbook-runtime').dataset.state === 'ready'", timeout=LOAD_TIMEOUT)
+    wait_ready(page)
     assert normalize(run(page, first)) == normalize(expected[first])
     assert not errors
 
@@ -461,7 +472,7 @@ def test_a_page_missing_in_one_language_fails_the_parity_test_naming_it(tmp_path
     script = (
         "import sys, pathlib, pytest\n"
         "sys.path[:0] = ['tests', '.']\n"
-        "import examples\n"
+        "import tests.examples as examples\n"
         f"examples.DOCS = pathlib.Path({str(docs)!r})\n"
         "sys.exit(pytest.main(['-q', '-p', 'no:cacheprovider', '-o', 'addopts=', 'tests/test_parity.py', '-k', 'every_page']))\n"
     )

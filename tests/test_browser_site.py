@@ -1,9 +1,11 @@
-"""The site in a real Chromium: math, language menu, Chinese search, page-wide accessibility."""
+"""The site in a real Chromium: math, language menu, search, page-wide accessibility."""
 from __future__ import annotations
 
 import pytest
 
-from conftest import LANGUAGES, ROOT
+from tests.harness.browser import inject
+from tests.harness.pages import open_page, run, cell_ids
+from tests.harness.site import LANGUAGES, ROOT
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHAPTER = "neural_networks/"
@@ -11,10 +13,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang", list(LANGUAGES))
-def test_every_equation_is_typeset(new_page, site_url, lang):
+def test_every_equation_is_typeset_at_build_time(new_page, site_url, lang):
     page = new_page(site_url + LANGUAGES[lang] + CHAPTER)
-    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("MathJax.startup.promise")
     counts = page.evaluate(
         """() => ({
           math: document.querySelectorAll('.arithmatex').length,
@@ -22,6 +22,8 @@ def test_every_equation_is_typeset(new_page, site_url, lang):
           errors: document.querySelectorAll('mjx-merror, .arithmatex mjx-container [data-mjx-error]').length,
           tag: [...document.querySelectorAll('mjx-mtd[id^="mjx-eqn"], mjx-labels, mjx-mlabeledtr')].length,
           text: [...document.querySelectorAll('.arithmatex')].map(e => e.textContent).join(' '),
+          mathjax: typeof window.MathJax,
+          scripts: [...document.scripts].map(s => s.src).filter(s => /mathjax/i.test(s)),
         })"""
     )
     assert counts["math"] >= 20, counts
@@ -29,6 +31,8 @@ def test_every_equation_is_typeset(new_page, site_url, lang):
     assert counts["errors"] == 0, "MathJax reported TeX errors"
     assert counts["tag"] >= 1, "equation (1) has no tag"
     assert "\\" not in counts["text"], "raw TeX is visible"
+    # no TeX engine on the page: the equations came typeset from the build
+    assert counts["mathjax"] == "undefined" and not counts["scripts"], counts
 
 
 def test_language_menu_leads_to_the_same_page(new_page, site_url):
@@ -44,8 +48,12 @@ def test_language_menu_leads_to_the_same_page(new_page, site_url):
 
 
 @pytest.mark.parametrize("lang, word", [("zh", "神经元"), ("fr", "neurone"), ("es", "neurona"), ("en", "sigmoid")])
-def test_search_finds_pages_in_the_page_language(new_page, site_url, lang, word):
+def test_search_finds_pages_only_in_the_page_language_with_readable_snippets(new_page, site_url, lang, word):
     page = new_page(site_url + LANGUAGES[lang] + CHAPTER)
+    index_requests = []
+    page.on("request", lambda r: "search_index" in r.url and index_requests.append(r.url))
+    page.wait_for_timeout(1500)
+    assert not index_requests, "the search index was fetched before the reader used search"
     query = page.locator("input[data-md-component='search-query']")
     query.click()
     # Material reads the query on keyup; fill() types no key, so one key press follows.
@@ -54,19 +62,23 @@ def test_search_finds_pages_in_the_page_language(new_page, site_url, lang, word)
     results = page.locator(".md-search-result__item a")
     results.first.wait_for(timeout=90_000)  # the index is built in a worker first
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-    prefix = LANGUAGES[lang]
-    assert any(prefix in h if prefix else not any(p and p in h for p in LANGUAGES.values()) for h in hrefs), hrefs
+    others = [prefix for other, prefix in LANGUAGES.items() if other != lang and prefix]
+    mine = LANGUAGES[lang]
+    for href in hrefs:
+        path = href.split("://", 1)[-1].split("/", 1)[-1]
+        assert not any(f"/{p}" in f"/{path}" for p in others), (lang, href)
+        if mine:
+            assert f"/{mine}" in f"/{path}", (lang, href)
+    snippets = page.locator(".md-search-result__article").all_inner_texts()
+    assert snippets and not any("\\(" in s or "\\begin" in s or "\\sum" in s for s in snippets), snippets
+    assert index_requests == [f"{site_url}search/search_index.{lang}.json"]
 
 
 @pytest.mark.parametrize("lang, scheme", [(lang, "light") for lang in LANGUAGES] + [("en", "dark"), ("zh", "dark")])
 def test_whole_page_has_no_serious_accessibility_violation(new_page, site_url, lang, scheme):
-    page = new_page(site_url + LANGUAGES[lang] + CHAPTER, color_scheme=scheme)
-    page.set_default_timeout(120_000)
-    page.evaluate("nnbook.ready")
-    first = page.locator("[data-nnbook-cell]").first
-    first.locator("[data-nnbook-action='run']").click()
-    page.wait_for_function("el => el.dataset.state === 'done'", arg=first.element_handle())
-    page.add_script_tag(path=str(AXE))
+    page = open_page(new_page, site_url + LANGUAGES[lang] + CHAPTER, color_scheme=scheme)
+    run(page, cell_ids(page)[0])
+    inject(page, AXE)
     result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
     serious = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5])

@@ -46,9 +46,25 @@ def test_background_tasks_are_cancelled_when_the_cell_ends(kernel):
         "        pass\n"
         "task = asyncio.ensure_future(forever())\n"
     )
+    kernel.spin()
     # The task was cancelled before it could start its endless loop.
     assert kernel.namespace["ran"] == []
     assert kernel.namespace["task"].cancelled()
+    # The same for a cell with await, whose task started and is still going.
+    kernel.run(
+        "ticks = []\n"
+        "async def ticking():\n"
+        "    while True:\n"
+        "        ticks.append(1)\n"
+        "        await asyncio.sleep(0)\n"
+        "task = asyncio.ensure_future(ticking())\n"
+        "await asyncio.sleep(0.01)\n"
+    )
+    started = len(kernel.namespace["ticks"])
+    assert started > 0
+    kernel.spin()
+    assert kernel.namespace["task"].cancelled()
+    assert len(kernel.namespace["ticks"]) == started
 
 
 def test_errors_carry_name_message_traceback_line_and_hints(kernel):

@@ -147,7 +147,8 @@ export class PythonClient extends EventTarget {
     const waiting = message && this.pending.get(message.id);
     const problem = protocol.checkIncoming(message, waiting?.type);
     if (message?.type === "fault" && !problem) {
-      this.abortLoading?.(new PythonError({ name: "LoadError", message: message.message }));
+      if (this.abortLoading) this.abortLoading(new PythonError({ name: "LoadError", message: message.message }));
+      else if (message.fatal) this.crash(new PythonError({ name: "Error", message: message.message, fatal: true }));
       return;
     }
     if (!waiting) return;
@@ -173,10 +174,15 @@ export class PythonClient extends EventTarget {
     }
     const error = new PythonError(message.error);
     waiting.reject(error);
-    if (error.fatal) {
-      this.terminate("crashed");
-      this.emit("crashed", { error });
-    }
+    if (error.fatal) this.crash(error);
+  }
+
+  /** Pyodide failed for good: every request fails with `error`, the worker is ended. @param {PythonError} error */
+  crash(error) {
+    for (const waiting of this.pending.values()) waiting.reject(error);
+    this.pending.clear();
+    this.terminate("crashed");
+    this.emit("crashed", { error });
   }
 
   /** @param {Error} error */

@@ -44,6 +44,10 @@ class KernelSession:
 
     def __enter__(self) -> KernelSession:
         self._saved = (sys.stdout, sys.stderr, dict(vars(builtins)), sys.modules.get("__main__"))
+        # One event loop for the session, as Pyodide has one: tasks a cell leaves behind
+        # would live on in it, and the kernel must cancel them itself.
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
         runner.namespace.clear()
         runner.namespace["__name__"] = "__main__"
         runner.start(self._emit, json.dumps({"limits": self.limits or {}}))
@@ -57,6 +61,9 @@ class KernelSession:
         if main is not None:
             sys.modules["__main__"] = main
         streams._emit = None
+        self.loop.run_until_complete(asyncio.sleep(0))
+        asyncio.set_event_loop(None)
+        self.loop.close()
 
     def _emit(self, kind, data, mime=None, alt=None) -> None:
         if kind == "image":
@@ -66,8 +73,15 @@ class KernelSession:
 
     def run(self, source: str, cell_id: str = "cell") -> Shown:
         self.shown = Shown()
-        self.shown.reply = json.loads(asyncio.run(runner.run_cell(source, cell_id)))
+        reply = runner.run_cell(source, cell_id)
+        if not isinstance(reply, str):  # a cell with top-level await: a coroutine
+            reply = self.loop.run_until_complete(reply)
+        self.shown.reply = json.loads(reply)
         return self.shown
+
+    def spin(self) -> None:
+        """Let the event loop run what is due (as the browser does between requests)."""
+        self.loop.run_until_complete(asyncio.sleep(0.01))
 
     def call(self, module: str, name: str, **kwargs) -> dict:
         return json.loads(runner.call(module, name, json.dumps(kwargs)))

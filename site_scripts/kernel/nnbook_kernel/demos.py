@@ -132,17 +132,25 @@ def _held_out() -> tuple[np.ndarray, np.ndarray]:
 def mnist_network(title: str) -> dict:
     """The sketch of the bundled network, and its hidden layer's size."""
     sizes = mnist.load_model().sizes
-    return {"sizes": list(sizes), "image": _url(draw.network_svg(sizes, title=_fill(title, hidden=sizes[1])))}
+    return {"sizes": list(sizes),
+            "image": _url(draw.network_svg(sizes, labels=DIGIT_LABELS, title=_fill(title, hidden=sizes[1])))}
 
 
-def mnist_digit(i: int, titles: dict) -> dict:
-    """Held-out digit number i, its label, and what the network says about it."""
+def mnist_digit(i: int, titles: dict, shade: bool = False) -> dict:
+    """Held-out digit number i, its label, and what the network says about it; with
+    ``shade``, also the network's sketch with its ten output neurons shaded by their value."""
     images, labels = _held_out()
     if not 0 <= i < len(images):
         raise ValueError(f"digit number must be 0..{len(images) - 1}; got {i}")
     p = mnist.probabilities(images[i])
     prediction, label = int(np.argmax(p)), int(labels[i])
+    sketch = None
+    if shade:
+        sizes = mnist.load_model().sizes
+        sketch = _url(draw.network_svg(sizes, labels=DIGIT_LABELS, outputs=p,
+                                       title=_fill(titles.get("network", ""), hidden=sizes[1], prediction=prediction)))
     return {
+        "network": sketch,
         "index": i,
         "count": len(images),
         "label": label,

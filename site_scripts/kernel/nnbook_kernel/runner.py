@@ -86,6 +86,10 @@ class Compiled:
         self.last = last
         self.hide_value = _ends_with_semicolon(source)
 
+    @property
+    def is_async(self) -> bool:
+        return _is_async(self.statements) or _is_async(self.last)
+
 
 def _is_async(code) -> bool:
     return bool(code is not None and code.co_flags & inspect.CO_COROUTINE)
@@ -102,7 +106,12 @@ def _ends_with_semicolon(source: str) -> bool:
     return bool(tokens) and tokens[-1].string == ";"
 
 
-async def _execute(compiled: Compiled, scope: dict):
+def _execute(compiled: Compiled, scope: dict):
+    eval(compiled.statements, scope)
+    return None if compiled.last is None else eval(compiled.last, scope)
+
+
+async def _execute_async(compiled: Compiled, scope: dict):
     result = eval(compiled.statements, scope)
     if _is_async(compiled.statements):
         await result
@@ -265,44 +274,95 @@ def _shown_value(value, compiled: Compiled) -> str | None:
     return cap(repr(value), streams.limits.full_output)
 
 
-def _cancel_new_tasks(before: set) -> None:
+def _current_tasks() -> set:
+    """The asyncio tasks of the event loop (Pyodide's WebLoop), or none if there is no loop."""
     try:
-        loop = asyncio.get_running_loop()
+        return asyncio.all_tasks(asyncio.get_running_loop())
     except RuntimeError:
-        return
-    current = asyncio.current_task()
-    for task in asyncio.all_tasks(loop) - before:
+        pass
+    policy = asyncio.get_event_loop_policy()
+    local = getattr(policy, "_local", None)
+    loop = getattr(local, "_loop", None) if local is not None else policy.get_event_loop()
+    return asyncio.all_tasks(loop) if loop is not None and not loop.is_closed() else set()
+
+
+_tasks_before_cell: set = set()
+
+
+def _cancel_new_tasks(before: set) -> None:
+    """Cancel the tasks a cell started and left running: nothing runs on behind the next cell."""
+    current = asyncio.current_task() if _running() else None
+    for task in _current_tasks() - before:
         if task is not current and not task.done():
             task.cancel()
 
 
-async def run_cell(source: str, cell_id: str, scheme: str = "") -> str:
-    """Run one cell; its output goes out through ``streams`` and ``display`` as it happens."""
+def _running() -> bool:
+    try:
+        asyncio.get_running_loop()
+        return True
+    except RuntimeError:
+        return False
+
+
+def run_cell(source: str, cell_id: str, scheme: str = ""):
+    """Run one cell; its output goes out through ``streams`` and ``display`` as it happens.
+
+    Returns the reply (JSON text) at once, or, for a cell with top-level ``await``, a
+    coroutine that gives it (the worker awaits it; CPython's tests run it with asyncio).
+    A cell without ``await`` runs synchronously, so an error of Pyodide itself (a
+    JavaScript stack overflow) reaches the worker as the exception it is.
+    """
+    global _tasks_before_cell
     filename = f"{CELL_PREFIX}{cell_id}>"
     sandbox.repair()
     if scheme and scheme != display.scheme:
         display.set_scheme(scheme)
     streams.start_cell()
     display.start_cell()
-    before = asyncio.all_tasks()
+    _tasks_before_cell = _current_tasks()
     try:
         compiled = Compiled(source, filename)
-        value = await _execute(compiled, namespace)
-        result = {"value": _shown_value(value, compiled)}
-        display.send_open_figures()
-    except SystemExit as exc:  # sys.exit(), exit(): the cell ends, the page's Python does not
+    except BaseException as exc:  # a syntax error: nothing ran
+        return _reply({"error": _error(exc, filename, source)})
+    if compiled.is_async:
+        return _run_async(compiled, filename, source)
+    try:
+        result = _shown(_execute(compiled, namespace), compiled)
+    except BaseException as exc:  # the reader's code may raise anything
+        result = _failed(exc, filename, source)
+    return _reply(result)
+
+
+async def _run_async(compiled: Compiled, filename: str, source: str) -> str:
+    try:
+        result = _shown(await _execute_async(compiled, namespace), compiled)
+    except BaseException as exc:
+        result = _failed(exc, filename, source)
+    return _reply(result)
+
+
+def _shown(value, compiled: Compiled) -> dict:
+    result = {"value": _shown_value(value, compiled)}
+    display.send_open_figures()
+    return result
+
+
+def _failed(exc: BaseException, filename: str, source: str) -> dict:
+    if isinstance(exc, SystemExit):  # sys.exit(), exit(): the cell ends, the page's Python does not
         display.send_open_figures()
         code = exc.code
-        result = {"value": None, "exit": None if code is None else cap(_safe_repr(code), streams.limits.traceback)}
-    except BaseException as exc:  # the reader's code may raise anything
-        display.close_figures()
-        result = {"error": _error(exc, filename, source)}
-    finally:
-        _cancel_new_tasks(before)
+        return {"value": None, "exit": None if code is None else cap(_safe_repr(code), streams.limits.traceback)}
+    display.close_figures()
+    return {"error": _error(exc, filename, source)}
+
+
+def _reply(result: dict) -> str:
     try:
         streams.flush()
     except BaseException:  # noqa: S110 - the reply matters more than the last text
         pass
+    _cancel_new_tasks(_tasks_before_cell)
     sandbox.remember_modules()
     if "error" not in result:
         result["hiddenImages"] = display.hidden_images

@@ -12,7 +12,7 @@
  * Not for: running anything (cells/cell.js) or what the kernel sends (it caps it too).
  */
 import { element, button } from "../dom.js";
-import { t } from "../strings.js";
+import { t, numberFormat } from "../strings.js";
 
 const CHUNK = 2_000; // characters of output per block
 const ESCAPE = /\x1b\[([0-9;]*)([A-Za-z])|\x1b[^[]/g; // eslint-disable-line no-control-regex
@@ -173,7 +173,7 @@ export class OutputView {
   }
 
   showTruncated() {
-    this.block(t("cells.truncated", { count: this.limits.output.toLocaleString() }), "nnbook-notice-text");
+    this.block(t("cells.truncated", { count: numberFormat({}).format(this.limits.output) }), "nnbook-notice-text");
     const download = button("download-output", t("cells.downloadOutput"), t("cells.downloadOutputTitle", { mb: this.limits.full_output / 1e6 }));
     download.addEventListener("click", () => this.download());
     this.box.append(download);

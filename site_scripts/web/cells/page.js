@@ -84,6 +84,7 @@ export class CellsPage {
 
   retry() {
     for (const cell of this.cells) cell.loadFailure.hidden = true;
+    this.status.loading();
     this.python.start().catch(() => {}); // a new failure is shown again
   }
 

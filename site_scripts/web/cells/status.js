@@ -45,6 +45,12 @@ export class RuntimeStatus {
     this.bar.hidden = state !== "loading";
   }
 
+  /** Python starts (again): from zero. */
+  loading() {
+    this.bar.value = 0;
+    this.set(t("cells.downloading", { mb: this.mb(0), total: this.mb(this.total) }));
+  }
+
   /** @param {{stage: string, bytes: number}} m */
   progress(m) {
     const stage = STAGES.indexOf(m.stage);

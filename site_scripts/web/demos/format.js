@@ -12,6 +12,8 @@ import { lang } from "../strings.js";
 
 const decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
 const comma = decimals.format(0.5).includes(",");
+/** Between the numbers of a list: ", ", or "; " where the decimal mark is a comma. */
+export const listSeparator = comma ? "; " : ", ";
 
 /** @param {any} value */
 export function number(value) {

@@ -17,14 +17,15 @@
 import { element } from "../dom.js";
 import { t, parts } from "../strings.js";
 import { Demo, demoButton } from "./frame.js";
-import { plain, tex, texFactor, plainFactor, sub, integer, svgImage } from "./format.js";
+import { plain, tex, texFactor, plainFactor, sub, integer, svgImage, listSeparator } from "./format.js";
 import { math, writeNarration } from "./narration.js";
 
-const NETWORK_CELL = "network"; // the cell that defines the stepper's net, x and target
+const NETWORK_CELL = "network";
+const comma = listSeparator === "; " ? ";\\ " : ",\\ "; // the same in formulas // the cell that defines the stepper's net, x and target
 
 /** @param {number[]} values */
 function vector(values) {
-  return math(`(${values.map(tex).join(",\\ ")})`, `(${values.map(plain).join("; ")})`);
+  return math(`(${values.map(tex).join(comma)})`, `(${values.map(plain).join(listSeparator)})`);
 }
 
 export class Stepper extends Demo {
@@ -248,15 +249,15 @@ export class Stepper extends Demo {
       case "params": {
         const layer = d.layers[step.layer - 1];
         const rows = layer.w.map((/** @type {number[]} */ row) => row.map(tex).join(" & ")).join(" \\\\ ");
-        const plainRows = layer.w.map((/** @type {number[]} */ row) => row.map(plain).join("; ")).join(" | ");
+        const plainRows = layer.w.map((/** @type {number[]} */ row) => row.map(plain).join(listSeparator)).join(" | ");
         const w = math(
           `w = \\begin{pmatrix} ${rows} \\end{pmatrix}, \\quad b = \\begin{pmatrix} ${layer.b.map(tex).join(" \\\\ ")} \\end{pmatrix}`,
-          `w = [${plainRows}], b = [${layer.b.map(plain).join("; ")}]`, true);
+          `w = [${plainRows}], b = [${layer.b.map(plain).join(listSeparator)}]`, true);
         return [parts("demos.stepParams", { layer: this.layerName(step.layer) }), [w]];
       }
       case "inputs": {
-        const texValues = d.x.map((/** @type {number} */ v, /** @type {number} */ i) => `x_{${i + 1}} = ${tex(v)}`).join(",\\ ");
-        const plainValues = d.x.map((/** @type {number} */ v, /** @type {number} */ i) => `x${sub(i + 1)} = ${plain(v)}`).join("; ");
+        const texValues = d.x.map((/** @type {number} */ v, /** @type {number} */ i) => `x_{${i + 1}} = ${tex(v)}`).join(comma);
+        const plainValues = d.x.map((/** @type {number} */ v, /** @type {number} */ i) => `x${sub(i + 1)} = ${plain(v)}`).join(listSeparator);
         return [parts("demos.stepInputs", { values: math(texValues, plainValues) })];
       }
       case "neuron": {

@@ -72,6 +72,9 @@ export function create(parent, doc, options = {}) {
         errorLine,
         keymap.of([...runKeys, ...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, indentWithTab]),
         EditorView.contentAttributes.of(attributes),
+        // Long lines wrap, as the static code before the editor does: no sideways scrolling
+        // on a phone, and the box keeps its size when the editor replaces the static code.
+        EditorView.lineWrapping,
         EditorView.domEventHandlers({
           pointerdown() { pointer = Date.now(); },
           focus(event, v) {

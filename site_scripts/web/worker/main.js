@@ -45,9 +45,13 @@ const report = {
   },
 };
 
-// A failure nothing awaits becomes a "fault", so the page does not wait for ever.
+// A failure nothing awaits becomes a "fault", so the page does not wait for ever. One of
+// Pyodide itself (a JavaScript stack overflow in a cell with await) is fatal: the page
+// then restarts Python, as for a fatal reply.
+const FATAL = /fatal error|Maximum call stack size exceeded|memory access out of bounds/i;
 function fault(/** @type {any} */ reason) {
-  post(protocol.event("fault", 0, { message: String(reason?.message || reason).slice(0, 2000) }));
+  const message = String(reason?.message || reason).slice(0, 2000);
+  post(protocol.event("fault", 0, { message, fatal: FATAL.test(message) }));
 }
 
 scope.addEventListener("unhandledrejection", (/** @type {PromiseRejectionEvent} */ event) => {
