@@ -87,7 +87,8 @@ class MathRenderer:
             except MathError as error:
                 raise MathError(f"{where}: {error}") from None
             tag = "div" if display else "span"
-            return f'<{tag} class="arithmatex nnbook-math">{rendered}</{tag}>'
+            # The TeX stays with it, for copying and for the tests that compare equations.
+            return f'<{tag} class="arithmatex nnbook-math" data-nnbook-tex="{html.escape(tex)}">{rendered}</{tag}>'
 
         return MATH.sub(replace, page_html)
 

@@ -235,8 +235,9 @@ def stroke(page, canvas, points) -> None:
 
 
 def drawn(page, demo) -> str:
-    wait_for(page, "document.querySelector('[data-nnbook-demo=draw]').dataset.nnbookPrediction !== undefined")
-    page.wait_for_timeout(300)  # the last (pointerup) answer
+    # the answer to the whole drawing (after the pen is lifted), not one given mid-stroke
+    wait_for(page, "(d => d.dataset.nnbookPrediction !== undefined && d.dataset.nnbookBusy === undefined)"
+                   "(document.querySelector('[data-nnbook-demo=draw]'))")
     return demo.get_attribute("data-nnbook-prediction")
 
 

@@ -6,7 +6,8 @@
  * a box of fixed size (nothing moves under the pen). When the network is unsure (its top
  * probability under UNSURE) the answer says so, and names its best guess.
  * Hooks: the canvas data-nnbook-canvas; Clear data-nnbook-action="clear";
- * data-nnbook-prediction once an answer is shown.
+ * data-nnbook-prediction once an answer is shown; data-nnbook-busy while the drawing has
+ * changed since the answer shown.
  *
  * Not for: computing anything (nnbook_kernel.demos) or the shared frame (demos/frame.js).
  */
@@ -142,6 +143,7 @@ export class Draw extends Demo {
   changed(now = false) {
     this.inked = true;
     this.pending = true;
+    this.root.dataset.nnbookBusy = "";
     if (this.root.dataset.state !== "ready") return;
     if (now || performance.now() - this.lastSent >= THROTTLE) this.classify();
     else if (!this.timer) {
@@ -185,6 +187,7 @@ export class Draw extends Demo {
       this.sending = null;
     }
     if (this.pending) this.changed(true);
+    else delete this.root.dataset.nnbookBusy;
   }
 
   /** @param {any} r */
@@ -223,6 +226,7 @@ export class Draw extends Demo {
     this.blank();
     this.inked = false;
     this.pending = false;
+    delete this.root.dataset.nnbookBusy;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.reset();
