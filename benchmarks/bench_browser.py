@@ -1,41 +1,62 @@
 """How fast the book's live cells start in a real browser, next to a naive live-code page.
 
-Builds the site (``mkdocs build --strict``, timed, with the runtime cache warm), serves
-it with a plain static server on 127.0.0.1 (no special headers, like the tests), and
-measures in headless Chromium, each figure the median of ``--runs`` cold browser
-contexts:
+    python -m benchmarks.bench_browser [--runs 5] [--before REF] [--build-runs 1]
 
-- navigation -> runtime ready. Book: ``window.nnbook.ready`` resolved (Python, numpy and
-  nnbook loaded, cell helpers installed). Naive page: Pyodide's core loaded (it loads
-  packages only when a cell runs);
-- navigation -> first output of the chapter's first numpy cell, its Run button clicked
-  right after DOMContentLoaded;
-- navigation -> first matplotlib figure (the cell that defines ``sigmoid`` and the plot
-  cell clicked at load; time of the first <img> in the plot cell's output);
-- bytes fetched before the first output (response bodies of every request, the worker's
-  included, that finished before that moment);
-- the longest main-thread task from navigation until ready + 1 s (PerformanceObserver
-  "longtask": tasks of 50 ms or more), and the longest one caused by the runtime: the
-  longest script run of the page's own live-code scripts (book: docs/assets/nnbook/, the
-  editor's callbacks included, its bundle's evaluation not; naive: /naive/) named by the
-  "long-animation-frame" entries; the theme's and MathJax's own work is not counted;
-- a second visit in the same context (warm caches: the HTTP cache, and the book's service
-  worker once it has filled its cache, which the benchmark waits for): first output again;
-- offline: with the network cut after that visit, does every cell of the chapter run,
-  on the open page and on a reload;
-- nnbook.mnist.predict on one digit inside Pyodide (Python-side timing loop);
-- ``mkdocs build`` for the four languages.
+What is measured (headless Chromium, Debian's; every time from the page's own clock,
+``performance.now()``, whose zero is the navigation start; medians of ``--runs`` runs,
+each run in fresh, disk-backed browser profiles, ``launch_persistent_context``):
 
-The naive page (benchmarks/naive/) is served at /naive/ next to the book: a worker that
-starts Pyodide from the same vendored runtime and loads numpy, nnbook and matplotlib one
-after the other when a cell needs them. All times come from the page's own clock
-(``performance.now()``, whose zero is the navigation start).
+- the first numpy output: the chapter's first cell that uses numpy (``weighted-sum``) has
+  its Run button clicked as soon as it exists (the book makes its buttons at
+  DOMContentLoaded); the time is when the cell's ``data-state`` is ``done`` with output;
+- the first figure: in a profile of its own, the cell defining ``sigmoid`` and the plot
+  cell are clicked at load; the time is when the plot cell's output shows its image;
+- the second and the third visit in the same profile (book: after its service worker has
+  filled its cache, which the benchmark waits for; V8 keeps compiled WebAssembly for a
+  disk-backed profile from about the third visit): first output again;
+- bytes fetched before the first output (encoded bodies of every request, the worker's
+  included, finished before that moment);
+- main-thread tasks from navigation to the first output (long-animation-frame entries):
+  the longest run of the page's own scripts (book: ``/assets/nnbook/``; naive:
+  its page folder), and the longest task of any cause;
+- run 1 only: offline (server cut off and the browser offline after the third visit: do
+  all the chapter's cells run on the open page and after a reload), and
+  ``nnbook.mnist.predict`` on one digit inside Pyodide (a timed loop in Python);
+- ``mkdocs build --strict`` of the four languages, runtime cache warm.
 
-    python benchmarks/bench_browser.py [--runs 5] [--build-runs 1]
+Columns, all measured in the same run with the same script, one after the other in each
+run so that a busy moment hits them all:
 
-``NNBOOK_SITE_DIR`` measures an already built site (the build is then not timed unless
-``--build-runs`` is given). Exit status 0 even when a target is missed (this is a
-report); 1 when something could not be measured.
+- **after**: this checkout, built here (or ``--site DIR``), on a plain static server on
+  127.0.0.1 (no compression, no special headers: the simplest static host);
+- **before** (with ``--before REF``): the site of another revision, built in a git
+  worktree with that revision's own code and command, served the same way. Its pages
+  have no Content-Security-Policy and no ``nnbook:*`` marks; the measuring script only
+  uses what both have (the cells' ``data-state``, ``data-nnbook-action=run`` and output);
+- **naive, official**: the naive page (benchmarks/naive/: a worker that starts Pyodide when
+  the page opens; the first Run loads numpy then the book's package, a plot's Run loads
+  matplotlib; what many live-code sites do) on the official, unmodified Pyodide 0.27.7
+  files as a CDN serves them to pyodide-mkdocs-theme, markdown-exec or Quarto Live
+  readers: the core of the npm package, the official ``pyodide-lock.json`` and the
+  official wheels (checked against its sha256), ``.js``/``.wasm``/``.json`` gzip-encoded as
+  jsDelivr sends them, wheels and zips as they are, cacheable for a year (see
+  benchmarks/sites.py). Same origin as the page (a real CDN adds a connection);
+- **naive, book runtime**: the same page on the book's own runtime (``site/pyodide/``:
+  compiled standard library, precompiled wheels) on the plain server, so that the
+  runtime's gains and the page's gains show apart.
+
+The book's package is not in the official lock: both naive pages load numpy by name and
+then the book's ``nnbook`` wheel (the one the site publishes) by URL.
+
+Targets (issue 10): first numpy output <= 0.6x naive-official; first figure <= 0.7x;
+third visit <= 0.4x naive-official's cold first output; <= 15 MB before the first output;
+no start-up task over 50 ms from the book's scripts; plus offline, MNIST predict <= 5 ms,
+build <= 15 s. Then the book's start-up as a waterfall of its ``nnbook:*`` marks (worker
+created ... first output; matplotlib-ready and first-figure from the figure runs), median
+per mark, for the first, second and third visits.
+
+Exit status 0 even when a target is missed (this is a report); 1 when something could
+not be measured.
 """
 from __future__ import annotations
 
@@ -43,113 +64,124 @@ import argparse
 import json
 import os
 import re
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-NAIVE_DIR = Path(__file__).resolve().parent / "naive"
+from benchmarks import sites
+from benchmarks.sites import Unmeasured
+from site_scripts.cells import parse_cells
+from tests.harness import stats
+from tests.harness.browser import CHROMIUM, launch_persistent, marks, wait_for
+from tests.harness.site import ROOT
+
 CHAPTER = ROOT / "docs" / "en" / "neural_networks.md"
 CHAPTER_URL = "neural_networks/"
-NAIVE_URL = "naive/"
-
-sys.path.insert(0, str(ROOT / "tests"))
-from conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler, build_site  # noqa: E402
-
-FIRST_CELL = "weighted-sum"  # the chapter's first cell that imports numpy/nnbook
+FIRST_CELL = "weighted-sum"  # the chapter's first cell that uses numpy (through nnbook)
 FIGURE_CELLS = ("sigmoid", "sigmoid-plot")  # the plot needs `sigmoid` from the cell before
 FIGURE_CELL = FIGURE_CELLS[-1]
-MB = 1e6
-OFFLINE_WAIT = 60.0  # seconds the cells get to run offline before they count as stuck
+MB = stats.MB
+OFFLINE_WAIT = 180.0  # s the chapter's cells get to run offline
 
-TARGETS = {  # metric -> (limit, unit)
-    "first_output": 2.5,
-    "figure": 4.5,
-    "warm_output": 1.5,
-    "bytes": 14 * MB,
-    "longtask": 50.0,
-    "predict": 5.0,
-    "build": 15.0,
+TARGETS = {
+    "first_output": 0.6,  # x naive-official
+    "figure": 0.7,  # x naive-official
+    "third": 0.4,  # x naive-official's cold first output
+    "bytes": 15 * MB,
+    "task": 50.0,  # ms
+    "predict": 5.0,  # ms
+    "build": 15.0,  # s
 }
 
-# Runs in every page before its own scripts. At DOMContentLoaded (the page's scripts
-# have run and built the cells) it clicks the planned Run buttons and records, with the
-# page's clock, when the runtime is ready and when each watched cell shows its result.
+# The book's start-up, in order (worker/start.js, client.js, cells/cell.js, cells/page.js).
+PHASES = ("worker-created", "worker-started", "core-downloaded", "wasm-compiled", "python-started",
+          "snapshot-restored", "packages-loaded", "kernel-ready", "ready", "first-output")
+FIGURE_PHASES = ("matplotlib-ready", "first-figure")
+
+# Runs in every page before its own scripts (add_init_script works under the book's CSP).
+# Once the document is parsed, it clicks the planned Run buttons, in order, as soon as each
+# exists, and records with the page's clock when the runtime is ready and when each
+# watched cell shows its result ("text": done with output; "img": an image in its output).
 INIT_JS = r"""
 (() => {
   const plan = __PLAN__;
-  const marks = (window.__bench = { longtasks: [], outputs: {}, failures: {}, errors: [], ready: null });
+  const b = (window.__bench = { longtasks: [], frames: [], outputs: {}, failures: {}, texts: {},
+                                errors: [], ready: null, dcl: null, clicked: {} });
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) marks.longtasks.push([e.startTime, e.duration]);
+      for (const e of list.getEntries()) b.longtasks.push([e.startTime, e.duration]);
     }).observe({ type: "longtask", buffered: true });
-  } catch (e) {
-    marks.errors.push(`longtask observer: ${e}`);
-  }
-  // Diagnostics only: which scripts the long frames ran, and the book's loading stages.
-  marks.frames = [];
-  marks.stages = [];
+  } catch (e) { b.errors.push(`longtask observer: ${e}`); }
   try {
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) marks.frames.push({ start: e.startTime, duration: e.duration,
-        scripts: e.scripts.map((x) => ({ url: x.sourceURL, fn: x.sourceFunctionName, invoker: x.invoker, duration: x.duration })) });
+      for (const e of list.getEntries()) b.frames.push({ start: e.startTime, duration: e.duration,
+        scripts: e.scripts.map((s) => ({ url: s.sourceURL, fn: s.sourceFunctionName, invoker: s.invoker,
+                                         start: s.startTime, duration: s.duration })) });
     }).observe({ type: "long-animation-frame", buffered: true });
-  } catch (e) { /* an older browser: no attribution */ }
+  } catch (e) { /* no attribution in this browser */ }
   const watch = (id, what) => {
     const cell = document.querySelector(`[data-nnbook-cell="${id}"]`);
     const output = cell.querySelector("[data-nnbook-output]");
     const check = () => {
-      if (id in marks.outputs || id in marks.failures) return true;
-      const state = cell.dataset.state;
-      if (state === "error") {
-        marks.failures[id] = output.textContent.slice(-500) || "error";
+      if (id in b.outputs || id in b.failures) return true;
+      if (cell.dataset.state === "error") {
+        b.failures[id] = output.textContent.slice(-500) || "error";
         return true;
       }
-      const shown = what === "img" ? output.querySelector("img") !== null
-                                   : state === "done" && output.textContent.trim() !== "";
+      const shown = what === "img" ? output.querySelector("img[src^='data:image']") !== null
+                                   : cell.dataset.state === "done" && output.textContent.trim() !== "";
       if (shown) {
-        marks.outputs[id] = performance.now();
-        marks[`text:${id}`] = output.textContent;
+        b.outputs[id] = performance.now();
+        b.texts[id] = output.textContent;
       }
       return shown;
     };
-    if (check()) return;
     const observer = new MutationObserver(() => check() && observer.disconnect());
     observer.observe(cell, { attributes: true, childList: true, subtree: true, characterData: true });
   };
-  document.addEventListener("DOMContentLoaded", () => {
-    marks.dcl = performance.now();
-    marks.timeOrigin = performance.timeOrigin;
+  const hookReady = () => {
     const api = window.nnbook || window.naive;
-    if (!api) marks.errors.push("neither window.nnbook nor window.naive exists at DOMContentLoaded");
-    else api.ready.then(() => { marks.ready = performance.now(); },
-                        (e) => marks.errors.push(`runtime failed to load: ${e.message || e}`));
+    if (!api || b.hooked) return;
+    b.hooked = true;
+    Promise.resolve(api.ready).then(() => { b.ready = performance.now(); },
+                                    (e) => b.errors.push(`runtime failed to load: ${e && e.message || e}`));
+  };
+  const started = performance.now();
+  const tick = () => {
+    hookReady();
     for (const id of plan.click) {
+      if (id in b.clicked) continue;
       const button = document.querySelector(`[data-nnbook-cell="${id}"] [data-nnbook-action="run"]`);
-      if (!button) { marks.errors.push(`no Run button for cell "${id}"`); continue; }
+      if (!button) break;  // in order: a later cell waits for the one before
       if (id in plan.watch) watch(id, plan.watch[id]);
       button.click();
+      b.clicked[id] = performance.now();
     }
-    marks.clicked = performance.now();
-    const status = document.querySelector(".nnbook-runtime");
-    if (status) {
-      const note = () => {
-        const text = status.textContent.replace(/[\d.,]+\s*MB/, "").trim();
-        if (!marks.stages.length || marks.stages[marks.stages.length - 1][1] !== text)
-          marks.stages.push([performance.now(), text]);
-      };
-      note();
-      new MutationObserver(note).observe(status, { childList: true, characterData: true, subtree: true });
+    if (Object.keys(b.clicked).length < plan.click.length) {
+      if (performance.now() - started > 60000) b.errors.push("no Run button within 60 s of DOMContentLoaded");
+      else setTimeout(tick, 5);
     }
+  };
+  document.addEventListener("DOMContentLoaded", () => {
+    b.dcl = performance.now();
+    b.timeOrigin = performance.timeOrigin;
+    setTimeout(tick, 0);  // after the page's own DOMContentLoaded listeners
   }, { once: true });
 })();
 """
+
+DONE_JS = """ids => { const b = window.__bench;
+  return Boolean(b && (b.errors.length || ids.every((id) => id in b.outputs || id in b.failures))); }"""
+SW_FILLED_JS = """async () => { const r = navigator.serviceWorker && await navigator.serviceWorker.getRegistration();
+  return Boolean(r && r.active); }"""
+CELL_STATES_JS = """() => [...document.querySelectorAll('[data-nnbook-cell]')].map((c) =>
+  [c.dataset.nnbookCell, c.dataset.state, (c.querySelector('[data-nnbook-output]') || {}).textContent || ''])"""
+RUN_EVERY_CELL_JS = """() => { for (const b of document.querySelectorAll('[data-nnbook-cell] [data-nnbook-action="run"]')) b.click(); }"""
+BUTTONS_JS = """() => { const cells = document.querySelectorAll('[data-nnbook-cell]').length;
+  return cells > 0 && document.querySelectorAll('[data-nnbook-cell] [data-nnbook-action="run"]').length === cells; }"""
+SETTLED_JS = """() => [...document.querySelectorAll('[data-nnbook-cell]')].every((c) => ['done', 'error'].includes(c.dataset.state))"""
 
 PREDICT_PY = """
 import time as _bench_time
@@ -165,152 +197,86 @@ _bench_t0 = _bench_time.perf_counter()
 for _ in range({n}):
     _bench_predict(_bench_image)
 _bench_mean = (_bench_time.perf_counter() - _bench_t0) / {n}
-f"{{sorted(_bench_times)[{n} // 2] * 1000:.4f}} {{_bench_mean * 1000:.4f}}"
+f"PREDICT {{sorted(_bench_times)[{n} // 2] * 1000:.4f}} {{_bench_mean * 1000:.4f}}"
 """
 
 
-class Unmeasured(RuntimeError):
-    """A figure could not be measured; the message says which and why."""
+# --- what is measured -------------------------------------------------------------------
 
 
-# --- the machine ------------------------------------------------------------------
+@dataclass
+class Results:
+    ready: list = field(default_factory=list)
+    first_output: list = field(default_factory=list)
+    second: list = field(default_factory=list)
+    third: list = field(default_factory=list)
+    figure: list = field(default_factory=list)
+    bytes: list = field(default_factory=list)
+    own_task: list = field(default_factory=list)
+    any_task: list = field(default_factory=list)
+    sw_filled: list = field(default_factory=list)
+    marks: dict = field(default_factory=lambda: {"cold": [], "second": [], "third": [], "figure": []})
+    predict: tuple | None = None
+    offline: str = "not measured"
+    offline_ok: bool | None = None
+    first_visit: "Visit | None" = None  # run 1's cold visit, for the details
+    build: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return "unknown CPU"
+@dataclass
+class Target:
+    key: str
+    label: str
+    base: str
+    path: str
+    book: bool  # the book (service worker, marks, offline) or a naive page
+    own: str  # URL part of the page's own scripts
+    server: object
+    results: Results = field(default_factory=Results)
 
-
-def load_average() -> str:
-    try:
-        return " ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "?"
-
-
-# --- the site ---------------------------------------------------------------------
-
-
-def warm_runtime() -> None:
-    proc = subprocess.run([sys.executable, "-m", "site_scripts.runtime"], cwd=ROOT,
-                          capture_output=True, text=True, timeout=1800)
-    if proc.returncode != 0:
-        raise Unmeasured(f"the Pyodide runtime could not be prepared:\n{proc.stdout}{proc.stderr}")
-
-
-def timed_builds(runs: int, dest_parent: Path) -> tuple[list[float], Path]:
-    """Build the site ``runs`` times into fresh directories; return times and the last site."""
-    times, site = [], None
-    for i in range(runs):
-        site = dest_parent / f"site-{i}"
-        start = time.perf_counter()
-        result = build_site(site)
-        times.append(time.perf_counter() - start)
-        if result.returncode != 0:
-            raise Unmeasured(f"mkdocs build --strict failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-        if i < runs - 1:
-            shutil.rmtree(site)
-    return times, site
-
-
-def serving_root(site: Path, built_here: bool, scratch: Path) -> Path:
-    """The directory to serve: the site with the naive page at /naive/."""
-    if built_here:
-        root = site
-    else:  # never write into a site someone else built
-        root = scratch / "served"
-        root.mkdir()
-        for entry in site.iterdir():
-            (root / entry.name).symlink_to(entry.resolve())
-    if (root / "naive").exists():
-        raise Unmeasured(f"{root / 'naive'} exists in the site: the naive page needs /naive/")
-    shutil.copytree(NAIVE_DIR, root / "naive")
-    return root
-
-
-class GatedHandler(QuietHandler):
-    """The tests' static handler, with a switch that drops every connection ("offline")."""
-
-    def handle(self):
-        if self.server.offline:
-            self.server.refused += 1
-            return
-        super().handle()
-
-
-def serve(directory: Path):
-    import functools
-    import http.server
-
-    handler = functools.partial(GatedHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    server.offline, server.refused = False, 0
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}/"
-
-
-def chapter_cells() -> dict[str, tuple[str, str | None]]:
-    """id -> (source, expected output or None), from the English chapter."""
-    text = CHAPTER.read_text(encoding="utf-8")
-    pattern = re.compile(r'```python cell id="([^"]+)"\n(.*?)\n```\n(?:\n```output\n(.*?)\n```)?', re.S)
-    return {m.group(1): (m.group(2), m.group(3)) for m in pattern.finditer(text)}
-
-
-def naive_drift(cells: dict[str, tuple[str, str | None]]) -> list[str]:
-    html = (NAIVE_DIR / "index.html").read_text(encoding="utf-8")
-    pattern = re.compile(r'data-nnbook-cell="([^"]+)".*?<script type="text/x-python">(.*?)</script>', re.S)
-    naive = {m.group(1): m.group(2).strip("\n") for m in pattern.finditer(html)}
-    wanted = (FIRST_CELL, *FIGURE_CELLS)
-    return [cid for cid in wanted if cid not in cells or naive.get(cid) != cells[cid][0].strip("\n")]
-
-
-# --- one page visit ---------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return self.base + self.path
 
 
 @dataclass
 class Visit:
+    bench: dict
     marks: dict
-    requests: list = field(default_factory=list)  # (start ms, end ms, bytes, url), navigation clock
+    requests: list  # (start ms, end ms, bytes, url), navigation clock
+
+    def output(self, cell: str) -> float:
+        return self.bench["outputs"][cell]
 
 
-def visit(context, url: str, click: list[str], watch: dict[str, str], timeout: float,
-          settle_after_ready: float = 0.0) -> tuple[Visit, object]:
-    """Open ``url`` in ``context``; click and watch cells; return the marks and the open page."""
+def plan_script(click: list[str], watch: dict[str, str]) -> str:
+    return INIT_JS.replace("__PLAN__", json.dumps({"click": click, "watch": watch}))
+
+
+def visit(context, url: str, watch: list[str], timeout: float):
+    """Open ``url`` in ``context`` (whose init script clicks and watches); (Visit, open page)."""
     finished = []
-
-    def listener(request):
-        finished.append(request)
-
-    context.on("requestfinished", listener)
+    context.on("requestfinished", finished.append)
     page = context.new_page()
     try:
         page.goto(url, wait_until="commit", timeout=timeout * 1000)
-        done = " && ".join(f'(({json.dumps(c)} in b.outputs) || ({json.dumps(c)} in b.failures))' for c in watch)
-        page.wait_for_function(f"() => {{ const b = window.__bench; return b && (b.errors.length || ({done or 'true'})); }}",
-                               timeout=timeout * 1000, polling=50)
-        if settle_after_ready:
-            page.wait_for_function("() => window.__bench.ready !== null || window.__bench.errors.length",
-                                   timeout=timeout * 1000, polling=50)
-            page.wait_for_function(f"() => window.__bench.errors.length || "
-                                   f"performance.now() > window.__bench.ready + {settle_after_ready}",
-                                   timeout=timeout * 1000, polling=100)
-        marks = page.evaluate("() => window.__bench")
+        wait_for(page, DONE_JS, watch, timeout=timeout, interval=0.1)
+        bench = page.evaluate("() => window.__bench")
+        found = marks(page)
     except Exception as error:
-        context.remove_listener("requestfinished", listener)
-        raise Unmeasured(f"{url}: the page did not show the watched output within {timeout:.0f} s ({error})") from None
-    context.remove_listener("requestfinished", listener)
-    if marks["errors"]:
-        raise Unmeasured(f"{url}: " + "; ".join(marks["errors"]))
-    if marks["failures"]:
-        raise Unmeasured(f"{url}: cell failed: " + "; ".join(f"{k}: {v}" for k, v in marks["failures"].items()))
-    origin = marks["timeOrigin"]
-    result = Visit(marks)
+        page.close()
+        raise Unmeasured(f"{url}: the watched output did not show within {timeout:.0f} s ({str(error)[:300]})") from None
+    finally:
+        context.remove_listener("requestfinished", finished.append)
+    if bench["errors"]:
+        page.close()
+        raise Unmeasured(f"{url}: " + "; ".join(bench["errors"]))
+    if bench["failures"]:
+        page.close()
+        raise Unmeasured(f"{url}: cell failed: " + "; ".join(f"{k}: {v}" for k, v in bench["failures"].items()))
+    origin = bench["timeOrigin"]
+    requests = []
     for request in finished:
         timing = request.timing
         start = timing["startTime"] - origin
@@ -321,387 +287,439 @@ def visit(context, url: str, click: list[str], watch: dict[str, str], timeout: f
                 size = int(response.headers.get("content-length") or 0)  # worker scripts report 0
         except Exception:
             size = 0
-        result.requests.append((start, end, size, request.url))
-    result.requests.sort()
-    return result, page
-
-
-def plan_script(click: list[str], watch: dict[str, str]) -> str:
-    return INIT_JS.replace("__PLAN__", json.dumps({"click": click, "watch": watch}))
+        requests.append((start, end, size, request.url))
+    requests.sort()
+    return Visit(bench, found, requests), page
 
 
 def bytes_before(v: Visit, moment: float) -> int:
     return sum(size for _, end, size, _ in v.requests if end <= moment)
 
 
-def runtime_task(v: Visit, own: str) -> float:
-    """The longest script run (ms) of the page's own live-code scripts until ready + 1 s."""
-    limit = (v.marks["ready"] or 0) + 1000
-    runs = [x["duration"] for f in v.marks.get("frames", []) if f["start"] <= limit for x in f["scripts"]
-            if own in x["url"] and not ("/vendor/" in x["url"] and x["invoker"] == x["url"])]
+def own_task(v: Visit, own: str, until: float) -> float:
+    """The longest run (ms) of the page's own scripts in the long frames before ``until``."""
+    runs = [s["duration"] for f in v.bench["frames"] for s in f["scripts"]
+            if own in (s["url"] or "") and s["start"] <= until]
     return max(runs, default=0.0)
 
 
-def longest_task(v: Visit) -> tuple[float, int]:
-    limit = (v.marks["ready"] or 0) + 1000
-    tasks = [d for s, d in v.marks["longtasks"] if s <= limit]
-    return (max(tasks) if tasks else 0.0), len(tasks)
+def any_task(v: Visit, until: float) -> float:
+    return max((d for s, d in v.bench["longtasks"] if s <= until), default=0.0)
 
 
-# --- one page type: cold, warm, figure, offline, MNIST ---------------------------
+def settle(page, seconds: float) -> None:
+    """Let the browser write its caches (HTTP, code cache) before the page goes."""
+    if seconds > 0:
+        page.wait_for_timeout(seconds * 1000)
 
 
-@dataclass
-class Results:
-    ready: list = field(default_factory=list)
-    first_output: list = field(default_factory=list)
-    figure: list = field(default_factory=list)
-    bytes: list = field(default_factory=list)
-    longtask: list = field(default_factory=list)
-    longtask_count: list = field(default_factory=list)
-    runtime_task: list = field(default_factory=list)
-    sw_filled: list = field(default_factory=list)
-    warm_output: list = field(default_factory=list)
-    offline_open: str = "not measured"
-    offline_reload: str = "not measured"
-    offline_ok: bool | None = None
-    predict: tuple | None = None
-    waterfall: Visit | None = None
-    figure_waterfall: Visit | None = None
-    problems: list = field(default_factory=list)
+def wait_service_worker(page, timeout: float) -> float | None:
+    """Seconds after navigation when the book's service worker was active (cache filled)."""
+    try:
+        wait_for(page, SW_FILLED_JS, timeout=timeout, interval=0.25)
+    except TimeoutError:
+        return None
+    return page.evaluate("performance.now()") / 1000
+
+
+def measure_predict(page, calls: int, timeout: float) -> tuple[float, float]:
+    wait_for(page, "() => window.__bench.ready !== null", timeout=timeout)
+    page.set_default_timeout(timeout * 1000)
+    reply = page.evaluate("code => (window.nnbook || window.naive).run(code)", PREDICT_PY.format(n=calls))
+    found = re.search(r"PREDICT ([\d.]+) ([\d.]+)", json.dumps(reply))
+    if not found:
+        raise Unmeasured(f"the MNIST timing loop answered {str(reply)[:200]}")
+    return float(found.group(1)), float(found.group(2))
 
 
 def run_all_cells(page, timeout: float) -> tuple[int, int, str]:
-    """Click every cell's Run, top to bottom; return (cells done, cells, what went wrong).
-
-    Not Run-all: it stops at the first error, and this counts every cell that still runs.
-    Cells still queued or running after ``timeout`` count as not run ("stuck").
-    """
-    page.evaluate("""() => {
-        for (const b of document.querySelectorAll('[data-nnbook-cell] [data-nnbook-action="run"]')) b.click();
-    }""")
+    """Click every cell's Run; (cells done, cells, what went wrong) once all have settled."""
+    wait_for(page, BUTTONS_JS, timeout=60)
+    page.evaluate(RUN_EVERY_CELL_JS)
     try:
-        page.wait_for_function("""() => [...document.querySelectorAll('[data-nnbook-cell]')]
-            .every((c) => !['queued', 'running'].includes(c.dataset.state))""", timeout=timeout * 1000, polling=200)
-    except Exception:
-        pass  # reported below as stuck cells
-    states = page.evaluate("""() => [...document.querySelectorAll('[data-nnbook-cell]')].map((c) =>
-        [c.dataset.nnbookCell, c.dataset.state, (c.querySelector('[data-nnbook-output]') || {}).textContent || ''])""")
+        wait_for(page, SETTLED_JS, timeout=timeout, interval=0.25)
+    except TimeoutError:
+        pass  # reported below as stuck
+    states = page.evaluate(CELL_STATES_JS)
     done = sum(state == "done" for _, state, _ in states)
-    stuck = [cid for cid, state, _ in states if state in ("queued", "running")]
+    stuck = [cid for cid, state, _ in states if state not in ("done", "error")]
     failed = [(cid, (text.strip().splitlines() or [""])[-1]) for cid, state, text in states if state == "error"]
     notes = []
     if stuck:
-        notes.append(f"{len(stuck)} still queued/running after {timeout:.0f} s")
+        notes.append(f"{len(stuck)} not settled after {timeout:.0f} s")
     if failed:
         notes.append(f"{len(failed)} failed, first {failed[0][0]}: {failed[0][1][:100]}")
     return done, len(states), "; ".join(notes)
 
 
-def check_offline(context, page, server, url: str, timeout: float, r: Results) -> None:
+def check_offline(context, page, target: Target, timeout: float) -> None:
+    r, server = target.results, target.server
     server.offline, server.refused = True, 0
     context.set_offline(True)
     try:
         done, total, failure = run_all_cells(page, OFFLINE_WAIT)
-        r.offline_open = f"{done}/{total} cells ran" + (f" ({failure})" if failure else "")
+        open_page = f"open page {done}/{total}" + (f" ({failure})" if failure else "")
         page.close()
         fresh = context.new_page()
         try:
-            fresh.goto(url, timeout=timeout * 1000)
+            fresh.goto(target.url, timeout=timeout * 1000)
         except Exception as error:
             code = re.search(r"net::\w+", str(error))
-            r.offline_reload = f"page does not load ({code.group(0) if code else str(error).splitlines()[0][:80]})"
-            done = total_reload = 0
-        else:
-            fresh.wait_for_load_state("load")
-            done, total_reload, failure = run_all_cells(fresh, OFFLINE_WAIT)
-            r.offline_reload = f"{done}/{total_reload} cells ran" + (f" ({failure})" if failure else "")
-        r.offline_ok = bool(total_reload) and done == total_reload
+            r.offline, r.offline_ok = f"reload fails ({code.group(0) if code else str(error)[:80]}); {open_page}", False
+            return
+        done2, total2, failure2 = run_all_cells(fresh, OFFLINE_WAIT)
+        r.offline_ok = total > 0 and done == total and done2 == total2
+        r.offline = (f"{'yes' if r.offline_ok else 'no'}: {open_page}; after a reload {done2}/{total2}"
+                     + (f" ({failure2})" if failure2 else ""))
         if server.refused:
-            r.offline_reload += f"; {server.refused} connection(s) reached the cut-off server"
+            r.offline += f"; {server.refused} connection(s) reached the cut-off server"
         fresh.close()
     finally:
         context.set_offline(False)
         server.offline = False
 
 
-def wait_for_service_worker(page, timeout: float) -> float | None:
-    """Seconds after navigation when the page's service worker had filled its cache, or None."""
+def measure(playwright, target: Target, run: int, args, scratch: Path) -> None:
+    """One run of ``target``: cold, second and third visit in one profile; the figure in another."""
+    r = target.results
+    context = launch_persistent(playwright, scratch / f"profile-{target.key}-{run}")
     try:
-        page.wait_for_function("""async () => {
-            const registration = navigator.serviceWorker && await navigator.serviceWorker.getRegistration();
-            return Boolean(registration && registration.active);
-        }""", timeout=timeout * 1000, polling=250)
-    except Exception:
-        return None
-    return page.evaluate("performance.now()") / 1000
-
-
-def measure_predict(page, api: str, calls: int, timeout: float) -> tuple[float, float]:
-    code = PREDICT_PY.format(n=calls)
-    fn = "(code) => window.nnbook.call(code)" if api == "nnbook" else "(code) => window.naive.run(code)"
-    page.set_default_timeout(timeout * 1000)
-    text = page.evaluate(fn, code)
-    median, mean = (float(v) for v in str(text).split())
-    return median, mean
-
-
-def measure_page(browser, base: str, path: str, api: str, run: int, args, server, r: Results) -> None:
-    url = base + path
-    # Cold visit, then the warm second visit and the one-off checks in the same context.
-    context = browser.new_context()
-    try:
-        context.add_init_script(plan_script([FIRST_CELL], {FIRST_CELL: "done"}))
-        cold, page = visit(context, url, [FIRST_CELL], {FIRST_CELL: "done"}, args.timeout, settle_after_ready=1000)
-        first = cold.marks["outputs"][FIRST_CELL]
-        r.ready.append(cold.marks["ready"] / 1000)
-        r.first_output.append(first / 1000)
-        r.bytes.append(bytes_before(cold, first))
-        longest, count = longest_task(cold)
-        r.longtask.append(longest)
-        r.longtask_count.append(count)
-        r.runtime_task.append(runtime_task(cold, "/assets/nnbook/" if api == "nnbook" else "/naive/"))
-        expected = args.expected.get(FIRST_CELL)
-        shown = cold.marks.get(f"text:{FIRST_CELL}", "").strip()
-        if expected is not None and shown != expected.strip():
-            r.problems.append(f"{api}: cell {FIRST_CELL} printed {shown!r}, the chapter expects {expected.strip()!r}")
-        if run == 0:
-            r.waterfall = cold
-        if api == "nnbook":
-            r.sw_filled.append(wait_for_service_worker(page, args.timeout))
-        page.close()
-
-        warm, page = visit(context, url, [FIRST_CELL], {FIRST_CELL: "done"}, args.timeout)
-        r.warm_output.append(warm.marks["outputs"][FIRST_CELL] / 1000)
-        if run == 0:
-            page.wait_for_function("() => window.__bench.ready !== null", timeout=args.timeout * 1000)
-            r.predict = measure_predict(page, api, args.predict_calls, args.timeout)
-            if api == "nnbook":
-                check_offline(context, page, server, url, args.timeout, r)
-        if not page.is_closed():
+        context.add_init_script(plan_script([FIRST_CELL], {FIRST_CELL: "text"}))
+        for page in context.pages:
             page.close()
+        for n, kind in enumerate(("cold", "second", "third"), start=1):
+            v, page = visit(context, target.url, [FIRST_CELL], args.timeout)
+            first = v.output(FIRST_CELL)
+            r.marks[kind].append(v.marks)
+            if kind == "cold":
+                r.first_output.append(first / 1000)
+                r.ready.append(v.bench["ready"] / 1000 if v.bench["ready"] is not None else None)
+                r.bytes.append(bytes_before(v, first))
+                r.own_task.append(own_task(v, target.own, first))
+                r.any_task.append(any_task(v, first))
+                shown = v.bench["texts"].get(FIRST_CELL, "").strip()
+                if args.expected and shown != args.expected:
+                    r.problems.append(f"{target.label}: {FIRST_CELL} printed {shown!r}, the chapter expects {args.expected!r}")
+                if run == 0:
+                    r.first_visit = v
+                if target.book:
+                    r.sw_filled.append(wait_service_worker(page, args.timeout))
+                else:
+                    settle(page, args.settle)
+            else:
+                (r.second if kind == "second" else r.third).append(first / 1000)
+                settle(page, args.settle)
+            if kind == "third" and run == 0:
+                try:
+                    r.predict = measure_predict(page, args.predict_calls, args.timeout)
+                except Exception as error:
+                    r.problems.append(f"{target.label}: MNIST predict: {str(error)[:300]}")
+                if target.book:
+                    check_offline(context, page, target, args.timeout)
+            if not page.is_closed():
+                page.close()
     finally:
         context.close()
 
-    # The figure, in a cold context of its own.
-    context = browser.new_context()
+    context = launch_persistent(playwright, scratch / f"profile-{target.key}-{run}-figure")
     try:
         context.add_init_script(plan_script(list(FIGURE_CELLS), {FIGURE_CELL: "img"}))
-        fig, page = visit(context, url, list(FIGURE_CELLS), {FIGURE_CELL: "img"}, args.timeout)
-        r.figure.append(fig.marks["outputs"][FIGURE_CELL] / 1000)
-        if run == 0:
-            r.figure_waterfall = fig
+        for page in context.pages:
+            page.close()
+        v, page = visit(context, target.url, [FIGURE_CELL], args.timeout)
+        r.figure.append(v.output(FIGURE_CELL) / 1000)
+        r.marks["figure"].append(v.marks)
         page.close()
     finally:
         context.close()
 
 
-# --- the report -------------------------------------------------------------------
+# --- the report ---------------------------------------------------------------------------
 
 
-def med(values: list[float]) -> float | None:
-    return statistics.median(values) if values else None
+def med(values):
+    return stats.median(values)
 
 
-def fmt_seconds(values: list[float]) -> str:
-    if not values:
-        return "—"
-    spread = f" ({min(values):.2f}–{max(values):.2f})" if len(values) > 1 else ""
-    return f"{med(values):.2f} s{spread}"
+def print_table(targets: list[Target], args) -> None:
+    by = {t.key: t.results for t in targets}
+    official = by["official"]
+    ref_first, ref_figure = med(official.first_output), med(official.figure)
+    after = by["after"]
 
+    def timed(values, reference):
+        text = stats.seconds(values)
+        x = stats.ratio(med(values), reference)
+        return f"{text} {x}".strip() if reference else text
 
-def fmt_mb(values: list[int]) -> str:
-    return f"{med(values) / MB:.1f} MB" if values else "—"
+    def row(name, cell, target_text, verdict):
+        return [name, *[cell(t.results, t) for t in targets], target_text, verdict]
 
-
-def fmt_task(values: list[float], counts: list[int]) -> str:
-    if not values:
-        return "—"
-    m = med(values)
-    return (f"{m:.0f} ms" if m else "none ≥ 50 ms") + f" (max {max(values):.0f}; {med(counts):.0f} tasks)"
-
-
-def fmt_ms(values: list[float]) -> str:
-    return f"{med(values):.0f} ms (max {max(values):.0f})" if values else "—"
-
-
-def verdict(value: float | None, limit: float) -> str:
-    if value is None:
-        return "?"
-    return "met" if value <= limit else "MISSED"
-
-
-def print_table(book: Results, naive: Results, build: list[float], args) -> None:
-    predict_book = f"{book.predict[0]:.2f} ms (mean {book.predict[1]:.2f})" if book.predict else "—"
-    predict_naive = f"{naive.predict[0]:.2f} ms (mean {naive.predict[1]:.2f})" if naive.predict else "—"
-    offline = f"{'yes' if book.offline_ok else 'no'}: reload {book.offline_reload}; open page {book.offline_open}"
+    first_limit = TARGETS["first_output"] * ref_first if ref_first else None
+    figure_limit = TARGETS["figure"] * ref_figure if ref_figure else None
+    third_limit = TARGETS["third"] * ref_first if ref_first else None
+    predict = lambda r: (f"{r.predict[0]:.2f} ms (mean {r.predict[1]:.2f})" if r.predict else "—")  # noqa: E731
     rows = [
-        ("navigation → runtime ready ¹", fmt_seconds(book.ready), fmt_seconds(naive.ready), "", ""),
-        ("navigation → first output", fmt_seconds(book.first_output), fmt_seconds(naive.first_output),
-         "≤ 2.5 s", verdict(med(book.first_output), TARGETS["first_output"])),
-        ("navigation → first figure", fmt_seconds(book.figure), fmt_seconds(naive.figure),
-         "≤ 4.5 s", verdict(med(book.figure), TARGETS["figure"])),
-        ("bytes before first output", fmt_mb(book.bytes), fmt_mb(naive.bytes),
-         "≤ 14 MB", verdict(med(book.bytes), TARGETS["bytes"])),
-        ("longest start-up task caused by the runtime ²", fmt_ms(book.runtime_task), fmt_ms(naive.runtime_task),
-         "≤ 50 ms", verdict(med(book.runtime_task), TARGETS["longtask"])),
-        ("longest start-up task, any cause ²", fmt_task(book.longtask, book.longtask_count),
-         fmt_task(naive.longtask, naive.longtask_count), "", ""),
-        ("second visit → first output", fmt_seconds(book.warm_output), fmt_seconds(naive.warm_output),
-         "≤ 1.5 s", verdict(med(book.warm_output), TARGETS["warm_output"])),
-        (f"MNIST predict, 1 digit ({args.predict_calls} calls)", predict_book, predict_naive,
-         "≤ 5 ms", verdict(book.predict[0] if book.predict else None, TARGETS["predict"])),
-        (f"mkdocs build, 4 languages ({len(build)} run{'s' * (len(build) != 1)})",
-         fmt_seconds(build) if build else "not timed", "", "≤ 15 s",
-         verdict(med(build), TARGETS["build"]) if build else ""),
+        row("navigation → runtime ready ¹", lambda r, t: stats.seconds(r.ready), "", ""),
+        row("navigation → first numpy output", lambda r, t: timed(r.first_output, ref_first),
+            f"≤ {TARGETS['first_output']}× official", stats.verdict(med(after.first_output), first_limit)),
+        row("navigation → first figure", lambda r, t: timed(r.figure, ref_figure),
+            f"≤ {TARGETS['figure']}× official", stats.verdict(med(after.figure), figure_limit)),
+        row("second visit → first output", lambda r, t: timed(r.second, ref_first), "", ""),
+        row("third visit (disk profile) → first output ²", lambda r, t: timed(r.third, ref_first),
+            f"≤ {TARGETS['third']}× official cold", stats.verdict(med(after.third), third_limit)),
+        row("bytes fetched before the first output", lambda r, t: stats.megabytes(r.bytes),
+            "≤ 15 MB", stats.verdict(med(after.bytes), TARGETS["bytes"])),
+        row("longest start-up task, the page's own scripts ³", lambda r, t: stats.milliseconds(r.own_task),
+            "≤ 50 ms", stats.verdict(med(after.own_task), TARGETS["task"])),
+        row("longest start-up task, any cause ³", lambda r, t: stats.milliseconds(r.any_task), "", ""),
+        row("works offline after the first visit", lambda r, t: ("yes" if r.offline_ok else "no" if r.offline_ok is False else "—") if t.book else "–",
+            "yes", "met" if after.offline_ok else "MISSED" if after.offline_ok is False else "?"),
+        row(f"MNIST predict, 1 digit, in Pyodide ({args.predict_calls} calls)", lambda r, t: predict(r),
+            "≤ 5 ms", stats.verdict(after.predict[0] if after.predict else None, TARGETS["predict"])),
+        row("mkdocs build --strict, 4 languages", lambda r, t: stats.seconds(r.build) if t.book else "–",
+            "≤ 15 s", stats.verdict(med(after.build), TARGETS["build"]) if after.build else "not timed"),
     ]
-    headers = ("metric", "nnbook", "naive", "target", "")
-    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(5)]
-    line = lambda row: " | ".join(str(c).ljust(w) for c, w in zip(row, widths)).rstrip()  # noqa: E731
-    print(line(headers))
-    print("-+-".join("-" * w for w in widths))
-    for row in rows:
-        print(line(row))
-    print(f"offline after the first visit (book): {offline}")
-    filled = [v for v in book.sw_filled if v is not None]
-    print(f"book service worker: cache filled {fmt_seconds(filled)} after the first navigation "
-          f"({len(filled)}/{len(book.sw_filled)} visits); the second visit waits for it")
-    print(f"Medians of {args.runs} cold browser contexts (min–max in brackets).")
-    print("¹ book: Python + numpy + nnbook + cell helpers loaded (window.nnbook.ready); "
-          "naive: Pyodide's core only (packages load on Run).")
-    print("² main-thread tasks from navigation to ready + 1 s; median of the runs' longest. Caused by the "
-          "runtime: the longest run of the page's own live-code scripts (long-animation-frame attribution).")
+    headers = ["metric", *[t.label for t in targets], "target", "after"]
+    print(stats.table(headers, rows))
+    print(f"\nMedians of {args.runs} runs (min–max in brackets), each in fresh disk-backed Chromium profiles; "
+          "× = against the naive page on the official runtime (its cold first output for the visits).")
+    print("¹ book: Python, numpy, nnbook and the kernel loaded (window.nnbook.ready); naive: Pyodide's core only "
+          "(packages load on Run).")
+    print("² book: its service worker filled its cache after the first visit (the benchmark waits for it); "
+          "naive: the browser's HTTP and code caches only.")
+    print("³ main-thread tasks from navigation to the first output (long-animation-frame attribution): the longest "
+          "run of the page's own scripts (book: /assets/nnbook/, naive: its folder); median of the runs' longest.")
+    for t in targets:
+        if t.book:
+            filled = [v for v in t.results.sw_filled if v is not None]
+            print(f"{t.label}: service worker filled its cache {stats.seconds(filled)} after the first navigation "
+                  f"({len(filled)}/{len(t.results.sw_filled)} runs); offline: {t.results.offline}")
 
 
-def print_waterfall(v: Visit) -> None:
-    m = v.marks
-    first = m["outputs"][FIRST_CELL]
-    print(f"\nWaterfall of the first cold book visit (ms since navigation; DOMContentLoaded "
-          f"{m['dcl']:.0f}, Run clicked {m['clicked']:.0f}, ready {m['ready']:.0f}, first output {first:.0f}):")
+def phase_times(marks_list: list[dict], names) -> list[tuple[str, float | None, str]]:
+    runs = len(marks_list)
+    phases = []
+    for name in names:
+        values = [m[name] for m in marks_list if name in m]
+        if not values and name in ("python-started", "snapshot-restored"):
+            continue
+        note = "" if len(values) == runs else f"in {len(values)}/{runs} runs"
+        phases.append((name, med(values), note))
+    return phases
+
+
+def print_waterfalls(target: Target) -> None:
+    r = target.results
+    if not any(r.marks["cold"]):
+        print(f"\n{target.label}: the pages record no nnbook:* marks (no waterfall).")
+        return
+    cold_first = med(r.first_output)
+    runs = len(r.marks["cold"])
+    blocks = [
+        ("first visit (cold profile)", r.marks["cold"], PHASES),
+        ("figure runs (cold profile; sigmoid and the plot clicked at load)", r.marks["figure"], PHASES[:-2] + FIGURE_PHASES),
+        ("second visit", r.marks["second"], PHASES),
+        ("third visit (disk profile, service worker filled)", r.marks["third"], PHASES),
+    ]
+    scale = max([m for marks_ in r.marks.values() for d in marks_ for m in d.values()] + [1])
+    print(f"\nWaterfall of {target.label}: median ms from navigation start of each nnbook:* mark "
+          f"({runs} runs); bars from the phase before. First output cold: {cold_first * 1000:.0f} ms."
+          if cold_first else "")
+    for title, marks_list, names in blocks:
+        if not marks_list:
+            continue
+        print(f"\n {title}")
+        print(stats.waterfall(phase_times(marks_list, names), width=64, scale_to=min(scale, 3 * (cold_first or 1) * 1000)))
+
+
+def print_details(target: Target) -> None:
+    v = target.results.first_visit
+    if v is None:
+        return
+    first = v.output(FIRST_CELL)
     groups: dict[str, int] = {}
-    for start, end, size, url in v.requests:
+    for _, end, size, url in v.requests:
         if end > first:
             continue
         name = url.split("/", 3)[-1]
-        group = ("pyodide core" if name.startswith("pyodide/") and not name.endswith(".whl") else
+        group = ("runtime core" if "pyodide" in name and not name.endswith(".whl") else
                  "wheels" if name.endswith(".whl") else
-                 "MathJax" if "mathjax" in name else
-                 "editor" if "vendor/editor" in name else "page & theme")
+                 "MathJax" if "mathjax" in name.lower() else
+                 "editor" if "editor" in name else "page, theme, book scripts")
         groups[group] = groups.get(group, 0) + size
-        if size >= 20_000 or "worker" in name or name.startswith("pyodide/"):
-            print(f"  {start:7.0f} → {end:7.0f}  {size / 1000:9.1f} kB  {name}")
-    print("  bytes by group: " + ", ".join(f"{k} {s / MB:.2f} MB" for k, s in sorted(groups.items(), key=lambda kv: -kv[1])))
-    if m.get("stages"):
-        print("  loading stages shown on the page: " + "; ".join(f"{t:.0f} {text}" for t, text in m["stages"]))
-    frames = sorted(m.get("frames", []), key=lambda f: -f["duration"])[:3]
+    print(f"\n{target.label}, run 1, first visit: DOMContentLoaded {v.bench['dcl']:.0f} ms, Run clicked "
+          f"{min(v.bench['clicked'].values(), default=0):.0f} ms, first output {first:.0f} ms; bytes before it: "
+          + ", ".join(f"{k} {s / MB:.2f} MB" for k, s in sorted(groups.items(), key=lambda kv: -kv[1])))
+    frames = sorted((f for f in v.bench["frames"] if f["start"] <= first), key=lambda f: -f["duration"])[:3]
     for f in frames:
-        scripts = sorted(f["scripts"], key=lambda x: -x["duration"])[:2]
-        what = ", ".join(f"{x['url'].rsplit('/', 1)[-1] or '?'} {x['fn'] or x['invoker']} {x['duration']:.0f} ms"
-                         for x in scripts) or "no script (layout/style/paint)"
-        print(f"  long frame at {f['start']:.0f}: {f['duration']:.0f} ms — {what}")
+        scripts = sorted(f["scripts"], key=lambda s: -s["duration"])[:2]
+        what = ", ".join(f"{(s['url'] or '?').rsplit('/', 1)[-1] or '?'} {s['fn'] or s['invoker']} {s['duration']:.0f} ms"
+                         for s in scripts) or "no script (style, layout, paint)"
+        print(f"  long frame at {f['start']:.0f} ms: {f['duration']:.0f} ms — {what}")
 
 
-def print_figure_waterfall(v: Visit) -> None:
-    m = v.marks
-    shown = m["outputs"][FIGURE_CELL]
-    wheels = [(s, e, size, u.rsplit("/", 1)[-1]) for s, e, size, u in v.requests
-              if u.endswith(".whl") and "numpy" not in u and "nnbook" not in u]
-    if not wheels:
-        return
-    total = sum(size for *_, size, _ in wheels)
-    print(f"\nFirst figure, first cold book visit (ms since navigation): ready {m['ready']:.0f}; "
-          f"{len(wheels)} matplotlib wheels ({total / MB:.1f} MB) requested {min(w[0] for w in wheels):.0f} → "
-          f"finished {max(w[1] for w in wheels):.0f}; image shown {shown:.0f}")
+# --- main ---------------------------------------------------------------------------------
 
 
-# --- main -------------------------------------------------------------------------
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    try:
+        version = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    except OSError:
+        version = "Chromium ?"
+    return f"{os.cpu_count()} CPUs, {cpu}; {version}, headless"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="cold browser contexts per page (default 5)")
-    parser.add_argument("--build-runs", type=int, default=None,
-                        help="timed builds, median reported (default 1, or 0 with NNBOOK_SITE_DIR; "
-                        "without NNBOOK_SITE_DIR at least one build is made)")
-    parser.add_argument("--predict-calls", type=int, default=100, help="timed predict calls (≥ 50)")
+def load_average() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_browser", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="runs (fresh browser profiles) per page (default 5)")
+    parser.add_argument("--before", metavar="REF", help="also measure the site of this git revision, side by side")
+    parser.add_argument("--before-worktree", type=Path, default=ROOT.parent / "wt-before", metavar="PATH",
+                        help="its worktree (made with `git worktree add` if missing; default ../wt-before)")
+    parser.add_argument("--site", type=Path, default=os.environ.get("NNBOOK_SITE_DIR"),
+                        help="measure this built site instead of building one (default: $NNBOOK_SITE_DIR)")
+    parser.add_argument("--before-site", type=Path, help="the built site of --before (instead of building it)")
+    parser.add_argument("--build-runs", type=int, default=1, help="timed builds per site (median; 0 with --site: none)")
+    parser.add_argument("--predict-calls", type=int, default=100, help="timed predict calls (>= 50)")
+    parser.add_argument("--settle", type=float, default=2.0, help="seconds a visit stays open after its output (caches)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page visit")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.predict_calls < 50:
-        parser.error("--runs must be ≥ 1 and --predict-calls ≥ 50")
+        parser.error("--runs must be >= 1 and --predict-calls >= 50")
+    if args.before_site and not args.before:
+        parser.error("--before-site needs --before REF (the revision it was built from)")
+    return args
 
+
+def prepare(args, scratch: Path) -> tuple[Path, list[float], Path | None, list[float], str]:
+    """The sites to measure and their build times."""
+    build, before_build = [], []
+    if args.site:
+        site = args.site
+        if not (site / CHAPTER_URL / "index.html").is_file():
+            raise Unmeasured(f"{site} has no {CHAPTER_URL}index.html: build the site first")
+        if args.build_runs and args.site != os.environ.get("NNBOOK_SITE_DIR"):
+            pass
+    if not args.site or args.build_runs:
+        sites.warm_runtime()
+        print(f"building this checkout {max(args.build_runs, 1)} time(s), runtime cache warm …", flush=True)
+        build, built = sites.timed_builds(sites.build_current, args.build_runs, scratch, "site-after")
+        site = args.site or built
+    before_site, label = None, ""
+    if args.before:
+        worktree, commit = sites.before_worktree(args.before, args.before_worktree)
+        label = f"before ({args.before if args.before == commit[:len(args.before)] else f'{args.before}, {commit[:7]}'})"
+        if args.before_site:
+            before_site = args.before_site
+        if not args.before_site or args.build_runs:
+            sites.warm_runtime(worktree)
+            print(f"building {args.before} in {worktree} {max(args.build_runs, 1)} time(s) …", flush=True)
+            before_build, built = sites.timed_builds(lambda d: sites.build_before(worktree, d), args.build_runs,
+                                                     scratch, "site-before")
+            before_site = before_site or built
+    return site, build, before_site, before_build, label
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    prebuilt = os.environ.get("NNBOOK_SITE_DIR")
-    build_runs = args.build_runs if args.build_runs is not None else (0 if prebuilt else 1)
-    if not prebuilt:
-        build_runs = max(build_runs, 1)  # the site to measure comes from the build
-    cells = chapter_cells()
-    args.expected = {cid: expected for cid, (_, expected) in cells.items()}
-    problems: list[str] = []
-    drift = naive_drift(cells)
-    if drift:
-        problems.append(f"the naive page's cells {drift} differ from the chapter's: copy them from {CHAPTER.name}")
-
-    print(f"nnbook browser benchmark: {os.cpu_count()} CPUs, {cpu_model()}, load average {load_average()}")
+    cells = {c.id: c for c in parse_cells(CHAPTER.read_text(encoding="utf-8"))}
+    args.expected = (cells[FIRST_CELL].expected or "").strip() if FIRST_CELL in cells else ""
+    problems = naive_drift(cells)
+    print(f"nnbook browser benchmark: {machine()}; load average {load_average()}", flush=True)
+    servers = []
     with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as tmp:
         scratch = Path(tmp)
-        build: list[float] = []
         try:
-            if build_runs:
-                warm_runtime()
-                print(f"building the site {build_runs} time(s) (runtime cache warm) …", flush=True)
-                build, built = timed_builds(build_runs, scratch)
-            if prebuilt:
-                site, built_here = Path(prebuilt), False
-                if not (site / CHAPTER_URL / "index.html").is_file():
-                    raise Unmeasured(f"NNBOOK_SITE_DIR={prebuilt} has no {CHAPTER_URL}index.html: build the site first")
-            else:
-                site, built_here = built, True
-            root = serving_root(site, built_here, scratch)
+            site, build, before_site, before_build, before_label = prepare(args, scratch)
+            root = sites.linked_root(site, scratch / "served-after")
+            wheel = sorted((site / "pyodide").glob("nnbook-*.whl"))
+            if not wheel:
+                raise Unmeasured(f"{site}/pyodide has no nnbook wheel")
+            # Naive page on the book's runtime, plain server.
+            sites.install_naive(root / "naive", "../pyodide/", ["numpy"], [f"../pyodide/{wheel[0].name}"])
+            # Naive page on the official runtime, served as a CDN serves it.
+            official = root / "naive-official"
+            sites.install_naive(official, "cdn/pyodide/", ["numpy"], [f"cdn/extra/{wheel[0].name}"])
+            sites.official_runtime(official / "cdn" / "pyodide")
+            (official / "cdn" / "extra").mkdir()
+            (official / "cdn" / "extra" / wheel[0].name).write_bytes(wheel[0].read_bytes())
+            print("compressing the official runtime as a CDN does (cached) …", flush=True)
+            server, base = sites.serve_site(root, cdn_prefix="/naive-official/cdn/",
+                                            gzipped=sites.gzip_copies(official / "cdn"))
+            servers.append(server)
+            targets = [Target("after", "after (this checkout)", base, CHAPTER_URL, True, "/assets/nnbook/", server)]
+            targets[0].results.build = build
+            if before_site is not None:
+                broot = sites.linked_root(before_site, scratch / "served-before")
+                bserver, bbase = sites.serve_site(broot)
+                servers.append(bserver)
+                targets.append(Target("before", before_label, bbase, CHAPTER_URL, True, "/assets/nnbook/", bserver))
+                targets[-1].results.build = before_build
+            targets.append(Target("official", "naive, official Pyodide (CDN)", base, "naive-official/", False,
+                                  "/naive-official/", server))
+            targets.append(Target("naive", "naive, book runtime", base, "naive/", False, "/naive/", server))
         except Unmeasured as error:
             print(f"error: {error}", file=sys.stderr)
+            for s in servers:
+                s.shutdown()
             return 1
 
-        server, base = serve(root)
-        book, naive = Results(), Results()
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                print(f"Chromium {browser.version}, headless; site served by a plain static server at {base}")
                 for run in range(args.runs):
-                    print(f"run {run + 1}/{args.runs} …", flush=True)
-                    # Alternate the pages so that a busy moment on the machine hits both.
-                    for path, api, results in ((CHAPTER_URL, "nnbook", book), (NAIVE_URL, "naive", naive)):
+                    print(f"run {run + 1}/{args.runs} (load average {load_average()}) …", flush=True)
+                    for target in targets:  # one after the other, so a busy moment hits them all
                         try:
-                            measure_page(browser, base, path, api, run, args, server, results)
+                            measure(p, target, run, args, scratch)
                         except Unmeasured as error:
-                            results.problems.append(str(error))
-                            print(f"  {api}: {error}", file=sys.stderr)
-                browser.close()
+                            target.results.problems.append(str(error))
+                            print(f"  {target.label}: {error}", file=sys.stderr, flush=True)
         finally:
-            server.shutdown()
+            for s in servers:
+                s.shutdown()
 
     print()
-    print_table(book, naive, build, args)
-    if book.waterfall:
-        print_waterfall(book.waterfall)
-    if book.figure_waterfall:
-        print_figure_waterfall(book.figure_waterfall)
-    print(f"load average at the end: {load_average()}")
-    problems += book.problems + naive.problems
-    missing = [name for name, values in (("book first output", book.first_output), ("book figure", book.figure),
-                                         ("naive first output", naive.first_output), ("naive figure", naive.figure))
-               if len(values) < args.runs]
-    if book.predict is None:
-        missing.append("book MNIST predict")
-    if book.offline_ok is None:
-        missing.append("book offline check")
-    if problems or missing:
+    print_table(targets, args)
+    for target in targets:
+        if target.book:
+            print_waterfalls(target)
+    for target in targets:
+        print_details(target)
+    print(f"\nload average at the end: {load_average()}")
+    for target in targets:
+        problems += target.results.problems
+        short = [name for name, values in (("first output", target.results.first_output),
+                                           ("figure", target.results.figure), ("third visit", target.results.third))
+                 if len(values) < args.runs]
+        problems += [f"{target.label}: {name}: fewer results than runs" for name in short]
+    if problems:
         print("\nnot measured / problems:", file=sys.stderr)
-        for problem in problems + [f"{m}: fewer results than runs" for m in missing]:
+        for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
         return 1
     return 0
+
+
+def naive_drift(cells) -> list[str]:
+    """The naive page's cells must be the chapter's (same code, same output)."""
+    html = (sites.NAIVE_DIR / "index.html").read_text(encoding="utf-8")
+    pattern = re.compile(r'data-nnbook-cell="([^"]+)".*?<script type="text/x-python">(.*?)</script>', re.S)
+    naive = {m.group(1): m.group(2).strip("\n") for m in pattern.finditer(html)}
+    drift = [cid for cid in (FIRST_CELL, *FIGURE_CELLS)
+             if cid not in cells or naive.get(cid) != cells[cid].source.strip("\n")]
+    return [f"the naive page's cells {drift} differ from the chapter's: copy them from {CHAPTER.name}"] if drift else []
 
 
 if __name__ == "__main__":

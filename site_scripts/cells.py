@@ -145,6 +145,10 @@ def defined_names(source: str) -> list[str]:
 
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+# Where a cell that draws a figure says, without JavaScript, that it needs it to run (the
+# plugin puts the sentence in the page's language there).
+NO_SCRIPT_FIGURE = "<!--nnbook:no-script-figure-->"
+PLOTS = re.compile(r"\bplt\.show\(\)|_svg\(")
 
 
 def cell_html(cell: Cell) -> str:
@@ -166,6 +170,7 @@ def cell_html(cell: Cell) -> str:
         f'<div class="nnbook-cell-source language-python highlight" tabindex="0"><pre><code>{code}</code></pre></div>'
         f'<textarea hidden data-nnbook-source aria-hidden="true">{source}</textarea>'
         f'<pre class="nnbook-output" data-nnbook-output data-nnbook-expected>{expected_html}</pre>'
+        f'{NO_SCRIPT_FIGURE if PLOTS.search(cell.source) else ""}'
         "</div>"
     )
 

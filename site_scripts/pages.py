@@ -104,7 +104,13 @@ def relative_language_links(page_html: str, root: str) -> str:
 ROOT_SCRIPT = (
     "(function(){{var known={known};var parts=location.pathname.split('/').filter(Boolean);"
     "var root='/';if(parts.length&&known.indexOf(parts[0])<0&&parts[0]!=='404.html')root='/'+parts[0]+'/';"
-    "var base=document.createElement('base');base.href=root;document.head.prepend(base);}})();"
+    "var base=document.createElement('base');base.href=root;document.head.prepend(base);"
+    # the theme's own config holds root-absolute URLs too: set them to the root found
+    "new MutationObserver(function(list,watch){{var c=document.getElementById('__config');"
+    "if(!c||c.textContent.indexOf('\"version\"')<0)return;"
+    "c.textContent=c.textContent.replace('\"base\": \"/\"','\"base\": \"'+root+'\"')"
+    ".replace('\"search\": \"/','\"search\": \"'+root);watch.disconnect();}})"
+    ".observe(document.documentElement,{{childList:true,subtree:true}});}})();"
 )
 ABSOLUTE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
@@ -118,7 +124,7 @@ def not_found_page(page_html: str, words: dict, top_level: list[str], home: str)
     ``<base>`` that a small script sets from the address — the site's root, or its first
     folder when that is not one of the book's own (``top_level``).
     """
-    script = ROOT_SCRIPT.format(known=sorted(top_level)).replace("'", "'").replace('"', "'")
+    script = ROOT_SCRIPT.format(known=sorted(top_level))
     html_ = ABSOLUTE_URL.sub(r"\1", page_html)
     message = (f'<h1>{words["notFoundTitle"]}</h1>\n<p>{words["notFound"]} '
                f'<a href="{home}">{words["notFoundLink"]}</a></p>')

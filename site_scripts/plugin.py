@@ -55,6 +55,8 @@ REQUIRED_EXTENSIONS = {
     "md_in_html": "the book's figures and cards",
 }
 ASSETS = "assets/nnbook/"
+DEMO = re.compile(r'(<div class="nnbook-demo" data-nnbook-demo="[a-z]+">)\s*</div>')
+NO_SCRIPT_FIGURE = cells.NO_SCRIPT_FIGURE
 STYLES = [f"{ASSETS}cells.css", f"{ASSETS}demos.css", f"{ASSETS}theme.css"]
 PYTHON_PAGE = re.compile(r'data-nnbook-(?:cell|demo|exercise)="')
 
@@ -184,9 +186,13 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         except cells.CellSyntaxError as error:
             raise PluginError(f"nnbook: {error}") from None
         lang = self.current_language(config)
+        words = strings.load(lang)["build"]
+        # Without JavaScript a demo says what it needs (the page's script replaces this).
+        markdown = DEMO.sub(lambda m: f'{m.group(1)}<p class="nnbook-demo-nojs">{words["demoNoScript"]}</p></div>', markdown)
+        markdown = markdown.replace(NO_SCRIPT_FIGURE, f'<noscript><p class="nnbook-nojs">{words["figureNoScript"]}</p></noscript>')
         page_lang = page.file.src_uri.split("/", 1)[0]
         if lang != self.default_language and page_lang != lang:
-            notice = strings.load(lang)["build"]["fallback"]
+            notice = words["fallback"]
             markdown = (
                 f'<div class="admonition warning nnbook-fallback" data-nnbook-fallback="{lang}" lang="{lang}">'
                 f'<p class="admonition-title">{notice}</p></div>\n\n' + markdown

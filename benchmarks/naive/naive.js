@@ -1,8 +1,13 @@
 // The naive page's main thread: one worker, a Run button per cell, one run at a time.
 // window.naive = {ready: Promise (Pyodide core loaded), run(code) -> Promise of the
 // repr of the last expression}, for the benchmark.
+// window.NAIVE_CONFIG (config.js, optional) = {indexURL, packages, wheels}: the Pyodide
+// to load (relative to this page), the packages the first Run loads by name, then the
+// wheels it loads by URL (relative to this page).
 "use strict";
 
+const config = Object.assign({ indexURL: "../pyodide/", packages: ["numpy", "nnbook"], wheels: [] },
+  window.NAIVE_CONFIG || {});
 const worker = new Worker("worker.js");
 const waiting = new Map(); // id -> {resolve, reject, onOutput}
 let nextId = 0;
@@ -26,7 +31,12 @@ function request(type, fields = {}, onOutput) {
 }
 
 const status = document.getElementById("status");
-const ready = request("init", { indexURL: new URL("../pyodide/", location.href).href });
+const here = (path) => new URL(path, location.href).href;
+const ready = request("init", {
+  indexURL: here(config.indexURL),
+  packages: config.packages,
+  wheels: config.wheels.map(here),
+});
 ready.then(() => { status.textContent = "Python ready"; status.dataset.state = "ready"; },
   (error) => { status.textContent = `Python failed: ${error.message}`; status.dataset.state = "error"; });
 

@@ -1,10 +1,12 @@
 // The naive page's worker: Pyodide starts at once; packages load when a cell needs them,
-// one after the other; a matplotlib figure is rendered to PNG after the cell.
+// one after the other (the packages by name, then the wheels by URL: Pyodide's
+// loadPackage takes both); a matplotlib figure is rendered to PNG after the cell.
 "use strict";
 
 let pyodide = null;
 let current = null;
 let loaded = false;
+let firstLoad = { packages: [], wheels: [] };
 const quiet = () => {}; // Pyodide's "Loading numpy" messages would go to the cell's output
 
 const FIGURE = `
@@ -20,7 +22,8 @@ if "matplotlib.pyplot" in sys.modules:
 _pngs
 `;
 
-async function init({ indexURL }) {
+async function init({ indexURL, packages, wheels }) {
+  firstLoad = { packages, wheels };
   importScripts(indexURL + "pyodide.js");
   pyodide = await loadPyodide({ indexURL });
   pyodide.setStdout({ batched: (text) => self.postMessage({ id: current, type: "text", text: text + "\n" }) });
@@ -31,8 +34,9 @@ async function init({ indexURL }) {
 
 async function run({ code }) {
   if (!loaded) {
-    await pyodide.loadPackage("numpy", { messageCallback: quiet });
-    await pyodide.loadPackage("nnbook", { messageCallback: quiet });
+    for (const name of [...firstLoad.packages, ...firstLoad.wheels]) {
+      await pyodide.loadPackage(name, { messageCallback: quiet });
+    }
     loaded = true;
   }
   if (code.includes("matplotlib")) await pyodide.loadPackage("matplotlib", { messageCallback: quiet });

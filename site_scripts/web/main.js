@@ -4,7 +4,8 @@
  * theme's stylesheets and scripts, so nothing delays it).
  *
  * 1. On a page with cells or demos, Python starts at once, in its worker.
- * 2. Search waits for the reader (search.js).
+ * 2. Search waits for the reader (search.js); a page whose storage is turned off gets a
+ *    storage in memory (storage-shim.js); switching language keeps the section (language.js).
  * 3. Once the document is parsed: the cells, the demos and the exercises come to life.
  * 4. Once the page is loaded and its Python has done what the reader asked first, the
  *    service worker is registered (it fetches the whole book for second visits and
@@ -25,6 +26,10 @@ import { startExercises } from "./exercises/index.js";
 import { deferSearch } from "./search.js";
 import { nameSearchDialog } from "./theme.js";
 import { idle } from "./dom.js";
+import { keepPlaceAcrossLanguages } from "./language.js";
+import { shimStorageIfDisabled } from "./storage-shim.js";
+
+shimStorageIfDisabled(); // before the theme's inline scripts read localStorage
 
 const book = config ? new Book(config) : null;
 if (book && config?.python && typeof Worker === "function") book.python.start().catch(() => {});
@@ -32,6 +37,7 @@ if (config) deferSearch(config.lang);
 
 function setUp() {
   nameSearchDialog();
+  keepPlaceAcrossLanguages();
   if (!book || !config?.python) return;
   const cells = new CellsPage(book);
   startDemos(book);

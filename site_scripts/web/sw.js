@@ -36,7 +36,6 @@ for (const [path, hash] of Object.entries(MANIFEST.files)) {
 }
 const GZIPPED = new Set(MANIFEST.gzipped.map((path) => new URL(path, SCOPE).href));
 const TYPES = { wasm: "application/wasm", js: "text/javascript", zip: "application/zip", whl: "application/zip", json: "application/json" };
-const verified = new Map(); // URL -> hash verified in this worker's life (a body in the cache does not change)
 
 async function download(url) {
   if (GZIPPED.has(url) && typeof DecompressionStream === "function") {
@@ -70,17 +69,14 @@ async function checked(url, response, hash) {
   return new Response(data, { status: 200, headers });
 }
 
-// The cached copy of `url` if its body has the manifest's hash; a copy that does not is
-// deleted. Each body is hashed once per life of this worker.
+// The cached copy of `url` if its body has the manifest's hash, checked each time it is
+// served (a copy can be replaced behind this worker's back); a copy that does not match
+// is deleted. The copy served is the cached response itself, so V8 may reuse the
+// compiled WebAssembly it keeps for it.
 async function trusted(cache, url, hash) {
   const copy = await cache.match(url);
   if (!copy) return null;
-  if (verified.get(url) === hash) return copy;
-  if ((await sha256(copy)) === hash) {
-    verified.set(url, hash);
-    return copy;
-  }
-  verified.delete(url);
+  if ((await sha256(copy)) === hash) return copy;
   await cache.delete(url);
   return null;
 }
@@ -98,7 +94,6 @@ async function fill() {
       }
     }
     await cache.put(url, await checked(url, await download(url), hash));
-    verified.set(url, hash);
   });
   // A few at a time: the page may still be starting.
   const runners = Array.from({ length: 4 }, async () => {

@@ -294,7 +294,14 @@ def _cancel_new_tasks(before: set) -> None:
     current = asyncio.current_task() if _running() else None
     for task in _current_tasks() - before:
         if task is not current and not task.done():
+            # A second done callback keeps Pyodide 0.27's WebLoop from asking a cancelled
+            # task for its exception (which raises, and would print in the next cell).
+            task.add_done_callback(_ignore)
             task.cancel()
+
+
+def _ignore(_task) -> None:
+    pass
 
 
 def _running() -> bool:

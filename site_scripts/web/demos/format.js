@@ -17,7 +17,8 @@ export const listSeparator = comma ? "; " : ", ";
 
 /** @param {any} value */
 export function number(value) {
-  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`not a finite number: ${String(value).slice(0, 40)}`);
+  // The value itself is not repeated in the message: it came from Python.
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError("a demo value is not a finite number");
   return Object.is(value, -0) ? 0 : value;
 }
 
@@ -42,7 +43,7 @@ export const sub = (n) => String(n).replace(/\d/g, (d) => SUB[Number(d)]);
 
 /** A whole number from Python (an index, a digit), checked. @param {any} value */
 export function integer(value) {
-  if (!Number.isInteger(value)) throw new TypeError(`not an integer: ${String(value).slice(0, 40)}`);
+  if (!Number.isInteger(value)) throw new TypeError("a demo value is not a whole number");
   return value;
 }
 

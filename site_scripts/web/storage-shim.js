@@ -1,0 +1,33 @@
+// @ts-check
+/*
+ * A page whose storage is turned off (a browser setting, some private modes) throws on
+ * every read of window.localStorage: the theme's own inline scripts would fail, twice,
+ * before the page is even drawn. This script runs first; in that case it puts a storage
+ * that lives in the page's memory in its place, so nothing throws and the reader's edits
+ * last until the page closes (the cells say so when an edit cannot be kept).
+ *
+ * Not for: the cells' saved edits (cells/storage.js), which never assume storage works.
+ */
+
+export function shimStorageIfDisabled() {
+  try {
+    window.localStorage.getItem("nnbook");
+    return false;
+  } catch {
+    const data = new Map();
+    const memory = {
+      get length() { return data.size; },
+      key: (/** @type {number} */ i) => [...data.keys()][i] ?? null,
+      getItem: (/** @type {string} */ k) => (data.has(String(k)) ? /** @type {string} */ (data.get(String(k))) : null),
+      setItem: (/** @type {string} */ k, /** @type {any} */ v) => { data.set(String(k), String(v)); },
+      removeItem: (/** @type {string} */ k) => { data.delete(String(k)); },
+      clear: () => data.clear(),
+    };
+    try {
+      Object.defineProperty(window, "localStorage", { value: memory, configurable: true });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
