@@ -257,7 +257,11 @@ def plan_script(click: list[str], watch: dict[str, str]) -> str:
 def visit(context, url: str, watch: list[str], timeout: float):
     """Open ``url`` in ``context`` (whose init script clicks and watches); (Visit, open page)."""
     finished = []
-    context.on("requestfinished", finished.append)
+
+    def listener(request):
+        finished.append(request)
+
+    context.on("requestfinished", listener)
     page = context.new_page()
     try:
         page.goto(url, wait_until="commit", timeout=timeout * 1000)
@@ -268,7 +272,7 @@ def visit(context, url: str, watch: list[str], timeout: float):
         page.close()
         raise Unmeasured(f"{url}: the watched output did not show within {timeout:.0f} s ({str(error)[:300]})") from None
     finally:
-        context.remove_listener("requestfinished", finished.append)
+        context.remove_listener("requestfinished", listener)
     if bench["errors"]:
         page.close()
         raise Unmeasured(f"{url}: " + "; ".join(bench["errors"]))
@@ -589,7 +593,8 @@ def parse_args(argv):
     parser.add_argument("--site", type=Path, default=os.environ.get("NNBOOK_SITE_DIR"),
                         help="measure this built site instead of building one (default: $NNBOOK_SITE_DIR)")
     parser.add_argument("--before-site", type=Path, help="the built site of --before (instead of building it)")
-    parser.add_argument("--build-runs", type=int, default=1, help="timed builds per site (median; 0 with --site: none)")
+    parser.add_argument("--build-runs", type=int, default=None,
+                        help="timed builds per site, median reported (default 1; 0 with --site / --before-site)")
     parser.add_argument("--predict-calls", type=int, default=100, help="timed predict calls (>= 50)")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds a visit stays open after its output (caches)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page visit")
@@ -602,29 +607,26 @@ def parse_args(argv):
 
 
 def prepare(args, scratch: Path) -> tuple[Path, list[float], Path | None, list[float], str]:
-    """The sites to measure and their build times."""
+    """The sites to measure, and the times of the builds made here."""
     build, before_build = [], []
-    if args.site:
-        site = args.site
-        if not (site / CHAPTER_URL / "index.html").is_file():
-            raise Unmeasured(f"{site} has no {CHAPTER_URL}index.html: build the site first")
-        if args.build_runs and args.site != os.environ.get("NNBOOK_SITE_DIR"):
-            pass
-    if not args.site or args.build_runs:
+    site = args.site
+    if site is not None and not (site / CHAPTER_URL / "index.html").is_file():
+        raise Unmeasured(f"{site} has no {CHAPTER_URL}index.html: build the site first")
+    runs = args.build_runs if args.build_runs is not None else (0 if site else 1)
+    if site is None or runs:
         sites.warm_runtime()
-        print(f"building this checkout {max(args.build_runs, 1)} time(s), runtime cache warm …", flush=True)
-        build, built = sites.timed_builds(sites.build_current, args.build_runs, scratch, "site-after")
-        site = args.site or built
-    before_site, label = None, ""
+        print(f"building this checkout {max(runs, 1)} time(s), runtime cache warm …", flush=True)
+        build, built = sites.timed_builds(sites.build_current, max(runs, 1), scratch, "site-after")
+        site = site or built
+    before_site, label = args.before_site, ""
     if args.before:
         worktree, commit = sites.before_worktree(args.before, args.before_worktree)
-        label = f"before ({args.before if args.before == commit[:len(args.before)] else f'{args.before}, {commit[:7]}'})"
-        if args.before_site:
-            before_site = args.before_site
-        if not args.before_site or args.build_runs:
+        label = f"before ({args.before})" if commit.startswith(args.before) else f"before ({args.before}, {commit[:7]})"
+        runs = args.build_runs if args.build_runs is not None else (0 if before_site else 1)
+        if before_site is None or runs:
             sites.warm_runtime(worktree)
-            print(f"building {args.before} in {worktree} {max(args.build_runs, 1)} time(s) …", flush=True)
-            before_build, built = sites.timed_builds(lambda d: sites.build_before(worktree, d), args.build_runs,
+            print(f"building {args.before} in {worktree} {max(runs, 1)} time(s), runtime cache warm …", flush=True)
+            before_build, built = sites.timed_builds(lambda d: sites.build_before(worktree, d), max(runs, 1),
                                                      scratch, "site-before")
             before_site = before_site or built
     return site, build, before_site, before_build, label
