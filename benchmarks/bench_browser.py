@@ -408,6 +408,8 @@ def measure(playwright, target: Target, run: int, args, scratch: Path) -> None:
                     r.first_visit = v
                 if target.book:
                     r.sw_filled.append(wait_service_worker(page, args.timeout))
+                    # Marks made since (matplotlib preloaded in idle time) join the waterfall.
+                    r.marks["cold"][-1] = {**marks(page), **v.marks}
                 else:
                     settle(page, args.settle)
             else:
@@ -506,8 +508,8 @@ def phase_times(marks_list: list[dict], names) -> list[tuple[str, float | None, 
     phases = []
     for name in names:
         values = [m[name] for m in marks_list if name in m]
-        if not values and name in ("python-started", "snapshot-restored"):
-            continue
+        if not values and name not in ("ready", "first-output", "first-figure"):
+            continue  # e.g. python-started on a visit that restores the snapshot
         note = "" if len(values) == runs else f"in {len(values)}/{runs} runs"
         phases.append((name, med(values), note))
     return phases
@@ -518,23 +520,21 @@ def print_waterfalls(target: Target) -> None:
     if not any(r.marks["cold"]):
         print(f"\n{target.label}: the pages record no nnbook:* marks (no waterfall).")
         return
-    cold_first = med(r.first_output)
     runs = len(r.marks["cold"])
     blocks = [
-        ("first visit (cold profile)", r.marks["cold"], PHASES),
+        ("first visit (cold profile; matplotlib-ready: preloaded once Python is idle, after the first output)",
+         r.marks["cold"], PHASES + ("matplotlib-ready",)),
         ("figure runs (cold profile; sigmoid and the plot clicked at load)", r.marks["figure"], PHASES[:-2] + FIGURE_PHASES),
         ("second visit", r.marks["second"], PHASES),
         ("third visit (disk profile, service worker filled)", r.marks["third"], PHASES),
     ]
-    scale = max([m for marks_ in r.marks.values() for d in marks_ for m in d.values()] + [1])
-    print(f"\nWaterfall of {target.label}: median ms from navigation start of each nnbook:* mark "
-          f"({runs} runs); bars from the phase before. First output cold: {cold_first * 1000:.0f} ms."
-          if cold_first else "")
-    for title, marks_list, names in blocks:
-        if not marks_list:
-            continue
+    print(f"\nWaterfall of {target.label}: the median time (ms from navigation start) of each nnbook:* mark "
+          f"over {runs} run(s); each bar runs from the phase above.")
+    shown = [(title, phase_times(marks_list, names)) for title, marks_list, names in blocks if marks_list]
+    scale = max((t for _, phases in shown for _, t, _ in phases if t is not None), default=1.0)
+    for title, phases in shown:
         print(f"\n {title}")
-        print(stats.waterfall(phase_times(marks_list, names), width=64, scale_to=min(scale, 3 * (cold_first or 1) * 1000)))
+        print(stats.waterfall(phases, width=64, scale_to=scale))
 
 
 def print_details(target: Target) -> None:
@@ -555,6 +555,12 @@ def print_details(target: Target) -> None:
     print(f"\n{target.label}, run 1, first visit: DOMContentLoaded {v.bench['dcl']:.0f} ms, Run clicked "
           f"{min(v.bench['clicked'].values(), default=0):.0f} ms, first output {first:.0f} ms; bytes before it: "
           + ", ".join(f"{k} {s / MB:.2f} MB" for k, s in sorted(groups.items(), key=lambda kv: -kv[1])))
+    own = sorted(((s["duration"], s["start"], s["url"].rsplit("/", 1)[-1], s["fn"] or s["invoker"])
+                  for f in v.bench["frames"] for s in f["scripts"] if target.own in (s["url"] or "") and s["start"] <= first),
+                 reverse=True)[:3]
+    if own:
+        print("  longest runs of its own scripts before the first output: "
+              + "; ".join(f"{name} {fn} at {start:.0f} ms: {d:.0f} ms" for d, start, name, fn in own))
     frames = sorted((f for f in v.bench["frames"] if f["start"] <= first), key=lambda f: -f["duration"])[:3]
     for f in frames:
         scripts = sorted(f["scripts"], key=lambda s: -s["duration"])[:2]
@@ -587,49 +593,15 @@ def load_average() -> str:
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_browser", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs (fresh browser profiles) per page (default 5)")
-    parser.add_argument("--before", metavar="REF", help="also measure the site of this git revision, side by side")
-    parser.add_argument("--before-worktree", type=Path, default=ROOT.parent / "wt-before", metavar="PATH",
-                        help="its worktree (made with `git worktree add` if missing; default ../wt-before)")
-    parser.add_argument("--site", type=Path, default=os.environ.get("NNBOOK_SITE_DIR"),
-                        help="measure this built site instead of building one (default: $NNBOOK_SITE_DIR)")
-    parser.add_argument("--before-site", type=Path, help="the built site of --before (instead of building it)")
-    parser.add_argument("--build-runs", type=int, default=None,
-                        help="timed builds per site, median reported (default 1; 0 with --site / --before-site)")
+    sites.add_site_arguments(parser)
     parser.add_argument("--predict-calls", type=int, default=100, help="timed predict calls (>= 50)")
     parser.add_argument("--settle", type=float, default=2.0, help="seconds a visit stays open after its output (caches)")
     parser.add_argument("--timeout", type=float, default=180.0, help="seconds allowed for one page visit")
     args = parser.parse_args(argv)
     if args.runs < 1 or args.predict_calls < 50:
         parser.error("--runs must be >= 1 and --predict-calls >= 50")
-    if args.before_site and not args.before:
-        parser.error("--before-site needs --before REF (the revision it was built from)")
+    sites.check_site_arguments(parser, args)
     return args
-
-
-def prepare(args, scratch: Path) -> tuple[Path, list[float], Path | None, list[float], str]:
-    """The sites to measure, and the times of the builds made here."""
-    build, before_build = [], []
-    site = args.site
-    if site is not None and not (site / CHAPTER_URL / "index.html").is_file():
-        raise Unmeasured(f"{site} has no {CHAPTER_URL}index.html: build the site first")
-    runs = args.build_runs if args.build_runs is not None else (0 if site else 1)
-    if site is None or runs:
-        sites.warm_runtime()
-        print(f"building this checkout {max(runs, 1)} time(s), runtime cache warm …", flush=True)
-        build, built = sites.timed_builds(sites.build_current, max(runs, 1), scratch, "site-after")
-        site = site or built
-    before_site, label = args.before_site, ""
-    if args.before:
-        worktree, commit = sites.before_worktree(args.before, args.before_worktree)
-        label = f"before ({args.before})" if commit.startswith(args.before) else f"before ({args.before}, {commit[:7]})"
-        runs = args.build_runs if args.build_runs is not None else (0 if before_site else 1)
-        if before_site is None or runs:
-            sites.warm_runtime(worktree)
-            print(f"building {args.before} in {worktree} {max(runs, 1)} time(s), runtime cache warm …", flush=True)
-            before_build, built = sites.timed_builds(lambda d: sites.build_before(worktree, d), max(runs, 1),
-                                                     scratch, "site-before")
-            before_site = before_site or built
-    return site, build, before_site, before_build, label
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -644,7 +616,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="nnbook-bench-") as tmp:
         scratch = Path(tmp)
         try:
-            site, build, before_site, before_build, before_label = prepare(args, scratch)
+            site, build, before_site, before_build, before_label = sites.prepare(args, scratch)
             root = sites.linked_root(site, scratch / "served-after")
             wheel = sorted((site / "pyodide").glob("nnbook-*.whl"))
             if not wheel:

@@ -3,21 +3,17 @@
 Prints the median of RUNS timings for one digit, for the 2,000 held-out digits,
 and for centring a 280 x 280 drawing, then the held-out accuracy.
 
-    python benchmarks/bench_nnbook.py
+    python -m benchmarks.bench_nnbook
 """
 from __future__ import annotations
 
 import platform
-import statistics
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from nnbook.mnist import center_digit, load_digits, load_model, predict  # noqa: E402
+from nnbook.mnist import center_digit, load_digits, load_model, predict
+from tests.harness import stats
 
 RUNS = 21
 
@@ -28,7 +24,7 @@ def median_seconds(fn, runs: int = RUNS) -> float:
         start = time.perf_counter()
         fn()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    return stats.median(times)
 
 
 def main() -> None:
@@ -45,14 +41,13 @@ def main() -> None:
         (f"predict({len(images)} digits)", median_seconds(lambda: predict(images))),
         ("center_digit(280 x 280)", median_seconds(lambda: center_digit(canvas))),
     ]
-    accuracy = float(np.mean(predict(images) == labels))
+    right = int(np.sum(predict(images) == labels))
 
     print(f"nnbook MNIST benchmark: CPython {platform.python_version()}, numpy {np.__version__}, "
           f"median of {RUNS} runs")
-    print(f"{'what':<28}{'time':>12}")
-    for name, seconds in rows:
-        print(f"{name:<28}{seconds * 1000:>9.3f} ms")
-    print(f"{'held-out accuracy':<28}{accuracy:>12.4f}  ({int(np.sum(predict(images) == labels))}/{len(labels)})")
+    table = [(name, f"{seconds * 1000:.3f} ms") for name, seconds in rows]
+    table.append(("held-out accuracy", f"{right / len(labels):.4f} ({right}/{len(labels)})"))
+    print(stats.table(["what", "time"], table))
 
 
 if __name__ == "__main__":

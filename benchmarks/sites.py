@@ -1,5 +1,7 @@
 """The sites the browser benchmarks measure: built, assembled and served.
 
+- ``prepare(args, scratch)``: the sites a benchmark measures (``add_site_arguments``:
+  ``--site``, ``--before REF``, ``--before-worktree``, ``--before-site``, ``--build-runs``);
 - ``build_current(dest)`` / ``build_before(worktree, dest)``: ``mkdocs build --strict`` of
   this checkout (through the test harness) or of another revision in its own git worktree
   (``before_worktree``: made with ``git worktree add --detach`` if missing, with ``.venv``
@@ -44,6 +46,58 @@ CDN_CACHE_CONTROL = "public, max-age=31536000, immutable"
 
 class Unmeasured(RuntimeError):
     """Something could not be built or measured; the message says what and why."""
+
+
+# --- the sites of a benchmark run --------------------------------------------------------
+
+CHAPTER = "neural_networks/index.html"
+
+
+def add_site_arguments(parser) -> None:
+    parser.add_argument("--site", type=Path, default=os.environ.get("NNBOOK_SITE_DIR") or None,
+                        help="measure this built site instead of building one (default: $NNBOOK_SITE_DIR)")
+    parser.add_argument("--before", metavar="REF", help="also measure the site of this git revision, side by side")
+    parser.add_argument("--before-worktree", type=Path, default=ROOT.parent / "wt-before", metavar="PATH",
+                        help="its worktree (made with `git worktree add --detach` if missing; default ../wt-before)")
+    parser.add_argument("--before-site", type=Path, help="the built site of --before (instead of building it)")
+    parser.add_argument("--build-runs", type=int, default=None,
+                        help="timed builds per site, median reported (default 1; 0 with --site / --before-site)")
+
+
+def check_site_arguments(parser, args) -> None:
+    if args.before_site and not args.before:
+        parser.error("--before-site needs --before REF (the revision it was built from)")
+    if args.build_runs is not None and args.build_runs < 0:
+        parser.error("--build-runs must be >= 0")
+
+
+def prepare(args, scratch: Path) -> tuple[Path, list[float], Path | None, list[float], str]:
+    """(site, its build times, the --before site or None, its build times, its column label).
+
+    A site is built here unless given (--site, --before-site); ``--build-runs`` builds
+    (and times) it that many times anyway."""
+    build, before_build = [], []
+    site = args.site
+    if site is not None and not (site / CHAPTER).is_file():
+        raise Unmeasured(f"{site} has no {CHAPTER}: build the site first")
+    runs = args.build_runs if args.build_runs is not None else (0 if site else 1)
+    if site is None or runs:
+        warm_runtime()
+        print(f"building this checkout {max(runs, 1)} time(s), runtime cache warm …", flush=True)
+        build, built = timed_builds(build_current, max(runs, 1), scratch, "site-after")
+        site = site or built
+    before_site, label = args.before_site, ""
+    if args.before:
+        worktree, commit = before_worktree(args.before, args.before_worktree)
+        label = f"before ({args.before})" if commit.startswith(args.before) else f"before ({args.before}, {commit[:7]})"
+        runs = args.build_runs if args.build_runs is not None else (0 if before_site else 1)
+        if before_site is None or runs:
+            warm_runtime(worktree)
+            print(f"building {args.before} in {worktree} {max(runs, 1)} time(s), runtime cache warm …", flush=True)
+            before_build, built = timed_builds(lambda d: build_before(worktree, d), max(runs, 1), scratch,
+                                               "site-before")
+            before_site = before_site or built
+    return site, build, before_site, before_build, label
 
 
 # --- building -------------------------------------------------------------------------

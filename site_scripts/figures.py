@@ -728,10 +728,12 @@ def main(argv: list[str] | None = None) -> int:
     import time
 
     args = sys.argv[1:] if argv is None else argv
-    docs_dir = Path(args[0]) if args else Path(__file__).resolve().parent.parent / "docs"
+    docs_dir = Path(args[0]) if args else Path(__file__).resolve().parent.parent / ".cache" / "figures"
     before = {p: p.stat().st_mtime_ns for p in docs_dir.glob("*/figures/*")}
     started = time.perf_counter()
-    paths = write_figures(docs_dir)
+    from .plugin import languages_in
+
+    paths = write_figures(docs_dir, tuple(languages_in(Path(__file__).resolve().parent.parent / "mkdocs.yml")))
     seconds = time.perf_counter() - started
     changed = [p for p in paths if before.get(p) != p.stat().st_mtime_ns]
     print(f"{len(paths)} figures in {docs_dir} ({len(changed)} rewritten) in {seconds:.1f} s")

@@ -314,6 +314,25 @@ def book_languages(config) -> tuple[list[str], str]:
     return [lang.locale for lang in languages], default
 
 
+def languages_in(mkdocs_yml: Path) -> dict[str, str]:
+    """{language: URL prefix} of a book, read from its mkdocs.yml (the i18n plugin's list),
+    the default language first with prefix "". For the command-line tools and the tests;
+    the build itself reads the loaded config (``book_languages``)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    data = yaml.load(Path(mkdocs_yml).read_text(encoding="utf-8"), Loader=Loader)
+    for plugin in data.get("plugins", []):
+        if isinstance(plugin, dict) and "i18n" in plugin:
+            languages = [lang for lang in plugin["i18n"]["languages"] if lang.get("build", True)]
+            languages.sort(key=lambda lang: not lang.get("default"))
+            return {lang["locale"]: "" if lang.get("default") else f"{lang['locale']}/" for lang in languages}
+    return {(data.get("theme") or {}).get("language", "en"): ""}
+
+
 def _figure_inputs_key(module) -> str:
     """A fingerprint of the drawing code and what it draws from (the nnbook package)."""
     digest = hashlib.sha256()

@@ -2,7 +2,8 @@
 
 A page's outline is the ordered list of what a translation must keep: its
 headings (level only), live cells (id and code without comments or string
-literals), other code blocks, equations (words inside ``\\mbox``/``\\text`` may be
+literals), exercises (id, and the code of their starter, solution and checks, in the same
+way, and how many hints they have), other code blocks, equations (words inside ``\\mbox``/``\\text`` may be
 translated), figures, demos and reading cards. Links are compared as a set of
 URLs, since a translation may reorder a sentence.
 """
@@ -14,6 +15,7 @@ import tokenize
 from pathlib import Path
 
 from site_scripts.cells import parse_cells
+from site_scripts.exercises import parse_exercises
 
 FENCE = re.compile(r"^(`{3,})([^\n]*)\n(.*?)^\1[ \t]*$", re.S | re.M)
 DISPLAY_MATH = re.compile(r"\$\$(.+?)\$\$", re.S)
@@ -54,6 +56,9 @@ def math_shape(tex: str) -> str:
 def outline(markdown: str, name: str = "<page>") -> list[tuple]:
     items: list[tuple] = []
     cells = {c.line: c for c in parse_cells(markdown, name)}
+    exercises = {e.line: e for e in parse_exercises(markdown, name)}
+    # The fences of an exercise's parts (solution, checks, hints, output) are in its item.
+    inside = {line for e in exercises.values() for line in range(e.start + 2, e.end + 1)}
     prose_lines: list[tuple[int, str]] = []
     pos = 0
     for m in FENCE.finditer(markdown):
@@ -63,6 +68,12 @@ def outline(markdown: str, name: str = "<page>") -> list[tuple]:
         if start_line in cells:
             cell = cells[start_line]
             items.append((start_line, ("cell", cell.id, code_shape(cell.source))))
+        elif start_line in exercises:
+            e = exercises[start_line]
+            items.append((start_line, ("exercise", e.id, code_shape(e.starter), code_shape(e.solution),
+                                       code_shape(e.checks), code_shape(e.hidden), len(e.hints))))
+        elif start_line in inside:
+            pass
         elif info.startswith("output"):
             pass  # compared through the cells' own examples test, not here
         else:
@@ -97,6 +108,8 @@ def describe(item: tuple) -> str:
     kind = item[0]
     if kind == "cell":
         return f"cell '{item[1]}' (code: {item[2][:60]}…)" if len(item[2]) > 60 else f"cell '{item[1]}' (code: {item[2]})"
+    if kind == "exercise":
+        return f"exercise '{item[1]}' (its code, checks or {item[6]} hint(s) differ)"
     if kind == "heading":
         return f"a level-{item[1]} heading"
     if kind == "math":

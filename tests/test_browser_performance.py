@@ -237,3 +237,63 @@ def test_service_worker_takes_a_new_build_and_fetches_only_what_changed(new_page
             f"unchanged runtime files fetched again: {sorted(fetched)}"
     finally:
         server.shutdown()
+
+
+def second_visit_marks(new_page, url: str) -> tuple[dict, str, str]:
+    """Two visits: the first fills the service worker's cache; the second is served by it.
+    Returns the second visit's marks and two random numbers drawn on two later visits."""
+    from tests.harness.browser import marks
+    from tests.harness.pages import cell_ids, run, set_code
+
+    page = new_page(url + CHAPTER)
+    ready(page)
+    assert page.evaluate(SW_IN_CHARGE)
+    numbers = []
+    for _ in range(2):
+        page.reload()
+        ready(page)
+        first = cell_ids(page)[0]
+        set_code(page, first, "import random\nprint(random.random())")
+        numbers.append(run(page, first).strip())
+        found = marks(page)
+    return found, numbers[0], numbers[1]
+
+
+def copy_site(site_dir: Path, dest: Path) -> Path:
+    shutil.copytree(site_dir, dest, copy_function=os.link)
+    return dest
+
+
+@browser
+@pytest.mark.timeout(600)
+def test_a_later_visit_restores_the_memory_snapshot_with_new_random_numbers(new_page, site_url):
+    found, one, two = second_visit_marks(new_page, site_url)
+    assert "snapshot-restored" in found and "python-started" not in found, found
+    assert one != two, "random gives the same numbers after every restore: it was not reseeded"
+
+
+@browser
+@pytest.mark.timeout(600)
+@pytest.mark.parametrize("problem", ["missing", "stale", "broken"])
+def test_a_snapshot_that_does_not_fit_falls_back_to_a_normal_start(new_page, site_dir, tmp_path, problem):
+    from site_scripts import snapshot
+
+    served = copy_site(site_dir, tmp_path / "site")
+    path = served / "pyodide" / snapshot.FILE
+    data = path.read_bytes()
+    path.unlink()  # (a hard link: replaced, not written through)
+    (served / "pyodide" / f"{snapshot.FILE}.gz").unlink()
+    if problem == "stale":  # made with another standard library: the header says so
+        path.write_bytes(snapshot.header(b"another build's python_stdlib.zip") + data[snapshot.HEADER:])
+    elif problem == "broken":  # the right header, then bytes Pyodide cannot restore
+        path.write_bytes(data[: snapshot.HEADER] + b"\x00" * 4096)
+    offline.write_manifest(served, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED])
+    from tests.harness.site import serve
+
+    server, url = serve(served)
+    try:
+        found, one, two = second_visit_marks(new_page, url)
+    finally:
+        server.shutdown()
+    assert "python-started" in found and "snapshot-restored" not in found, found
+    assert one != two

@@ -10,6 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.harness.site import LANGUAGES as BOOK_LANGUAGES
+
 from nnbook.mnist import load_digits
 from site_scripts import figures
 from site_scripts.figure_labels import LABELS
@@ -20,7 +22,7 @@ CONTRACT_FIGURES = {
     "neuron-anatomy.svg", "neuron-simple.svg", "neuron.svg", "sigmoid.svg",
     "relu.svg", "neural-net.svg", "mnist-sample.png", "mnist-input.svg",
 }
-LANGUAGES = ("en", "fr", "es", "zh")
+LANGUAGES = tuple(BOOK_LANGUAGES)  # from mkdocs.yml
 SVG_NS = "{http://www.w3.org/2000/svg}"
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -28,7 +30,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 @pytest.fixture(scope="module")
 def docs(tmp_path_factory) -> Path:
     docs_dir = tmp_path_factory.mktemp("docs")
-    figures.write_figures(docs_dir)
+    figures.write_figures(docs_dir, LANGUAGES)
     return docs_dir
 
 
@@ -89,7 +91,7 @@ def test_mnist_sample_is_a_png_of_real_held_out_digits(docs):
 
 
 def test_same_bytes_in_a_fresh_directory(docs, tmp_path):
-    figures.write_figures(tmp_path)
+    figures.write_figures(tmp_path, LANGUAGES)
     for path in docs.glob("*/figures/*"):
         fresh = tmp_path / path.relative_to(docs)
         assert fresh.read_bytes() == path.read_bytes(), path.relative_to(docs)

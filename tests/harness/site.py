@@ -13,27 +13,15 @@ import sys
 import threading
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class _Loader(yaml.SafeLoader):
-    """mkdocs.yml with its !!python/name tags read as plain strings."""
-
-
-_Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-
-
 def book_languages(config: Path = ROOT / "mkdocs.yml") -> dict[str, str]:
-    """{language: URL prefix}, the default language first (prefix "")."""
-    data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)
-    for plugin in data.get("plugins", []):
-        if isinstance(plugin, dict) and "i18n" in plugin:
-            languages = [lang for lang in plugin["i18n"]["languages"] if lang.get("build", True)]
-            languages.sort(key=lambda lang: not lang.get("default"))
-            return {lang["locale"]: "" if lang.get("default") else f"{lang['locale']}/" for lang in languages}
-    return {data.get("theme", {}).get("language", "en"): ""}
+    """{language: URL prefix}, the default language first (prefix ""), from mkdocs.yml."""
+    from site_scripts.plugin import languages_in
+
+    return languages_in(config)
 
 
 LANGUAGES = book_languages()

@@ -2,9 +2,11 @@
 /*
  * Draw a digit: the reader's drawing, classified as it is drawn.
  *
- * Drawing works before Python is ready; the answer follows once it is. The canvas sits in
- * a box of fixed size (nothing moves under the pen). When the network is unsure (its top
- * probability under UNSURE) the answer says so, and names its best guess.
+ * Drawing works before Python is ready; the answer follows once it is. Nothing moves under
+ * the pen: the canvas and the two pictures sit in boxes of fixed size (an empty box says
+ * what will appear in it), and the answer's line has room for its longest text. When the
+ * network is unsure (its top probability under UNSURE) the answer says so, and names its
+ * best guess.
  * Hooks: the canvas data-nnbook-canvas; Clear data-nnbook-action="clear";
  * data-nnbook-prediction once an answer is shown; data-nnbook-busy while the drawing has
  * changed since the answer shown.
@@ -15,7 +17,7 @@ import { element } from "../dom.js";
 import { t, numberFormat } from "../strings.js";
 import { Demo, demoButton } from "./frame.js";
 import { barsAlt } from "./mnist.js";
-import { integer, number, svgImage } from "./format.js";
+import { integer, number, showSvg } from "./format.js";
 
 const CANVAS = 280; // CSS pixels of the drawing area (it shrinks on narrow screens)
 const SCALE = 2; // its backing store is twice as fine, for sharp strokes
@@ -40,8 +42,10 @@ export class Draw extends Demo {
     pad.append(this.canvas);
     const figure = (/** @type {string} */ cls, /** @type {string} */ caption, /** @type {string} */ empty) => {
       const f = element("figure", { class: `nnbook-demo-figure ${cls}` });
+      const box = element("div", { class: "nnbook-demo-box" });
       const img = /** @type {HTMLImageElement} */ (element("img", { alt: "" }));
-      f.append(img, element("p", { class: "nnbook-demo-empty-text", "aria-hidden": "true" }, empty), element("figcaption", {}, caption));
+      box.append(img, element("p", { class: "nnbook-demo-empty-text", "aria-hidden": "true" }, empty));
+      f.append(box, element("figcaption", {}, caption));
       return /** @type {[HTMLElement, HTMLImageElement]} */ ([f, img]);
     };
     const [inputFigure, input] = figure("nnbook-demo-digit", t("demos.inputCaption"), t("demos.inputEmpty"));
@@ -198,9 +202,9 @@ export class Draw extends Demo {
     }
     const prediction = integer(r.prediction);
     const p = number(r.probabilities[prediction]);
-    this.images.input.src = svgImage(r.digit);
+    showSvg(this.images.input, r.digit);
     this.images.input.alt = t("demos.drawInputTitle");
-    this.images.bars.src = svgImage(r.bars);
+    showSvg(this.images.bars, r.bars);
     this.images.bars.alt = barsAlt(r.probabilities);
     this.showFigures(true);
     const text = p < UNSURE ? t("demos.drawUnsure", { p: prediction, pct: percent.format(p) })

@@ -55,3 +55,20 @@ export function svgImage(svg) {
   for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return `data:image/svg+xml;base64,${btoa(binary)}`;
 }
+
+/** The width and height (whole CSS pixels) an SVG from Python says it has, or null. @param {any} svg */
+export function svgSize(svg) {
+  const m = typeof svg === "string" ? /^<svg[^>]*?\swidth="(\d+(?:\.\d+)?)"[^>]*?\sheight="(\d+(?:\.\d+)?)"/.exec(svg) : null;
+  return m ? [Math.round(Number(m[1])), Math.round(Number(m[2]))] : null;
+}
+
+/** Shows an SVG from Python in `img`, at the size it says it has (so its box is known at once). */
+export function showSvg(/** @type {HTMLImageElement} */ img, /** @type {any} */ svg) {
+  const src = svgImage(svg);
+  const size = svgSize(svg);
+  if (size && (img.width !== size[0] || img.height !== size[1])) {
+    img.width = size[0];
+    img.height = size[1];
+  }
+  img.src = src;
+}

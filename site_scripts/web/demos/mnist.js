@@ -11,7 +11,7 @@
 import { element } from "../dom.js";
 import { t, numberFormat } from "../strings.js";
 import { Demo, demoButton } from "./frame.js";
-import { integer, number, svgImage } from "./format.js";
+import { integer, number, showSvg } from "./format.js";
 
 const percent = numberFormat({ style: "percent", maximumFractionDigits: 0 });
 
@@ -85,7 +85,7 @@ export class Mnist extends Demo {
   async refresh() {
     try {
       const net = await this.call("mnist_network", { title: t("demos.mnistNetTitle") });
-      this.images.net.src = svgImage(net.image);
+      showSvg(this.images.net, net.image);
       this.images.net.alt = t("demos.mnistNetTitle", { hidden: integer(net.sizes[1]) });
       await this.render(this.index);
       this.ready();
@@ -141,11 +141,11 @@ export class Mnist extends Demo {
     this.count = count;
     this.field.max = String(count - 1);
     this.of.textContent = t("demos.ofCount", { count });
-    this.images.digit.src = svgImage(d.digit);
+    showSvg(this.images.digit, d.digit);
     this.images.digit.alt = t("demos.digitTitle", { index, label });
-    this.images.bars.src = svgImage(d.bars);
+    showSvg(this.images.bars, d.bars);
     this.images.bars.alt = barsAlt(d.probabilities);
-    if (d.network) this.images.net.src = svgImage(d.network);
+    if (d.network) showSvg(this.images.net, d.network);
     this.grid.hidden = false;
     const ok = prediction === label;
     this.seen.set(index, ok);

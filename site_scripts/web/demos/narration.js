@@ -36,6 +36,8 @@ export function writeNarration(box, blocks, mathjaxURL) {
   if (formulas.length) {
     typesetting = typesetting.then(async () => {
       const MathJax = await loadMathJax(mathjaxURL);
+      // One box per task: a demo that writes many at once never holds the page for long.
+      await new Promise((resolve) => setTimeout(resolve, 0));
       if (!MathJax || !box.isConnected) return;
       for (const [holder, part] of formulas) {
         if (!holder.isConnected) continue;

@@ -10,18 +10,23 @@
  * Where the numbers come from (data-nnbook-origin): "book", the cell's code as the book
  * wrote it; "cell", the cell as the reader last ran it (the book's "ran" event says when);
  * "example", random example k.
- * Hooks: buttons data-nnbook-action="prev|next|new"; data-step (0-based), data-steps.
+ * Nothing moves from step to step: every step's text is written at once, in layers stacked
+ * in one grid cell (the box is as tall as the tallest step), and the pictures, all of one
+ * size, sit in a box of that size; the controls are between the picture and the text.
+ * Hooks: buttons data-nnbook-action="prev|next|new"; data-step (0-based), data-steps;
+ * data-nnbook-typeset once every step's formulas are typeset.
  *
  * Not for: computing anything (the kernel does) or the shared frame (demos/frame.js).
  */
 import { element } from "../dom.js";
 import { t, parts } from "../strings.js";
 import { Demo, demoButton } from "./frame.js";
-import { plain, tex, texFactor, plainFactor, sub, integer, svgImage, listSeparator } from "./format.js";
-import { math, writeNarration } from "./narration.js";
+import { plain, tex, texFactor, plainFactor, sub, integer, svgImage, svgSize, listSeparator } from "./format.js";
+import { math, writeNarration, typeset } from "./narration.js";
 
-const NETWORK_CELL = "network";
-const comma = listSeparator === "; " ? ";\\ " : ",\\ "; // the same in formulas // the cell that defines the stepper's net, x and target
+const NETWORK_CELL = "network"; // the cell that defines the stepper's net, x and target
+const comma = listSeparator === "; " ? ";\\ " : ",\\ "; // the list separator, in formulas
+const NARROW = 520; // px: a narration box narrower than this writes two terms of a sum per line
 
 /** @param {number[]} values */
 function vector(values) {
@@ -43,6 +48,11 @@ export class Stepper extends Demo {
     this.figure.append(this.image);
     this.figure.hidden = true;
     this.text = element("div", { class: "nnbook-demo-narration", "aria-hidden": "true", hidden: "" });
+    /** @type {HTMLElement[]} one layer of text per step */
+    this.layers = [];
+    /** @type {string[]} each step's text, as the live region speaks it */
+    this.spoken = [];
+    this.narrow = false;
     this.note = element("p", { class: "nnbook-demo-note" });
     this.buttons = {
       prev: demoButton("prev", t("demos.previous"), "◀"),
@@ -59,6 +69,15 @@ export class Stepper extends Demo {
     this.buttons.next.addEventListener("click", () => this.go(this.step + 1));
     this.buttons.new.addEventListener("click", () => this.newExample());
     root.addEventListener("keydown", (event) => this.key(event));
+    // A phone turned sideways (or a window resized) across NARROW: the sums are laid out again.
+    if (window.ResizeObserver) {
+      new ResizeObserver(() => {
+        if (this.data && !this.text.hidden && this.isNarrow() !== this.narrow) {
+          this.writeSteps();
+          this.render();
+        }
+      }).observe(this.text);
+    }
     this.setEnabled(false);
     book.addEventListener("ran", (/** @type {any} */ e) => {
       if (e.detail.cell === NETWORK_CELL) this.load("cell");
@@ -128,6 +147,7 @@ export class Stepper extends Demo {
           : t(origin === "cell" ? "demos.originCell" : "demos.originBook");
         this.ready();
         this.setEnabled(true);
+        this.writeSteps();
         this.render();
       } catch (error) {
         if (origin === "cell" && this.data) {
@@ -157,6 +177,9 @@ export class Stepper extends Demo {
     d.y.forEach(plain);
     if (d.target) [...d.target, ...d.error, d.squared].forEach(plain);
     this.images = Object.fromEntries(Object.entries(d.images).map(([k, svg]) => [k, svgImage(svg)]));
+    // Every picture has the size of the first: the <img> gets it, so its box never changes.
+    const size = svgSize(d.images.start);
+    if (size) [this.image.width, this.image.height] = size;
   }
 
   get steps() {
@@ -213,7 +236,7 @@ export class Stepper extends Demo {
     const shown = many ? [0, 1, 2, s.w.length - 1] : s.w.map((/** @type {any} */ _, /** @type {number} */ i) => i);
     const gap = (/** @type {number} */ k) => many && k === 3;
     const texSymbols = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `w_{${i + 1}} ${symbol}_{${i + 1}}`).join(" + ");
-    const perLine = this.text.clientWidth && this.text.clientWidth < 520 ? 2 : Infinity;
+    const perLine = this.narrow ? 2 : Infinity;
     const texTerms = shown.map((i, k) => (gap(k) ? "\\dots + " : "") + `${texFactor(s.w[i])} \\cdot ${texFactor(s.inputs[i])}`);
     const texValues = texTerms.map((term, k) => (k === 0 ? "" : k % perLine === 0 ? " \\\\ &\\quad {}+ " : " + ") + term).join("");
     const plainSymbols = shown.map((i, k) => (gap(k) ? "… + " : "") + `w${sub(i + 1)}·${symbol}${sub(i + 1)}`).join(" + ");
@@ -289,6 +312,30 @@ export class Stepper extends Demo {
     return [this.images.start, t("demos.netTitle", { sizes })];
   }
 
+  isNarrow() {
+    return this.text.clientWidth > 0 && this.text.clientWidth < NARROW;
+  }
+
+  /** Writes the text of every step, each in its layer; the step shown is typeset first. */
+  writeSteps() {
+    const steps = this.steps;
+    this.step = Math.min(this.step, steps.length - 1);
+    this.figure.hidden = false;
+    this.text.hidden = false;
+    this.narrow = this.isNarrow();
+    const layers = steps.map(() => element("div", { class: "nnbook-demo-narration-step" }));
+    this.layers = layers;
+    this.text.replaceChildren(...layers);
+    this.spoken = [];
+    const mathjax = this.book.asset(this.book.config.runtime.mathjax);
+    const order = [this.step, ...steps.keys()].filter((k, i, all) => all.indexOf(k) === i);
+    for (const k of order) this.spoken[k] = writeNarration(layers[k], this.blocks(steps[k]), mathjax);
+    delete this.root.dataset.nnbookTypeset;
+    typeset().then(() => {
+      if (this.layers === layers) this.root.dataset.nnbookTypeset = "";
+    });
+  }
+
   render() {
     const steps = this.steps;
     this.step = Math.min(this.step, steps.length - 1);
@@ -300,8 +347,8 @@ export class Stepper extends Demo {
     this.text.hidden = false;
     const counter = t("demos.stepOf", { n: this.step + 1, total: steps.length });
     this.counter.textContent = counter;
-    const spoken = writeNarration(this.text, this.blocks(step), this.book.asset(this.book.config.runtime.mathjax));
-    this.narration.textContent = `${counter}${t("demos.join")}${spoken}`;
+    this.layers.forEach((layer, k) => layer.classList.toggle("nnbook-demo-current", k === this.step));
+    this.narration.textContent = `${counter}${t("demos.join")}${this.spoken[this.step] || ""}`;
     this.root.dataset.step = String(this.step);
     this.root.dataset.steps = String(steps.length);
     if (step.kind === "neuron") {

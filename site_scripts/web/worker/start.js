@@ -42,7 +42,11 @@ export async function startPython(init, report, scope) {
     }
   });
   scope.fetch = guard(plainFetch, (url) => downloads.take(url), scope.location.origin);
-  watchWasm(scope, report);
+  // A snapshot that fails to restore is no fault: Python then starts the normal way. Pyodide
+  // never settles when its WebAssembly fails to instantiate, so that failure ends the try.
+  /** @type {((error: any) => void)|null} */
+  let restoreFailed = null;
+  watchWasm(scope, report, (error) => (restoreFailed ? restoreFailed(error) : report.fault(error)));
 
   // --- download
   report.mark("worker-started");
@@ -64,13 +68,16 @@ export async function startPython(init, report, scope) {
   let pyodide = null;
   let restored = false;
   if (saved) {
+    const failed = new Promise((_, reject) => { restoreFailed = reject; });
     try {
-      pyodide = await Promise.race([scope.loadPyodide({ indexURL: init.indexURL, _loadSnapshot: saved }), core.failure]);
+      pyodide = await Promise.race([scope.loadPyodide({ indexURL: init.indexURL, _loadSnapshot: saved }), failed, core.failure]);
       restored = true;
       report.mark("snapshot-restored");
     } catch (error) {
       console.warn("nnbook: the memory snapshot did not restore; starting Python the normal way", error);
       delete scope.pyodide;
+    } finally {
+      restoreFailed = null;
     }
   }
   if (!pyodide) {
@@ -106,9 +113,9 @@ export async function startPython(init, report, scope) {
 /**
  * Marks when the main WebAssembly module is compiled, and reports a module that fails
  * to compile: Pyodide only logs a corrupt pyodide.asm.wasm and never settles.
- * @param {any} scope @param {Reporter} report
+ * @param {any} scope @param {Reporter} report @param {(error: any) => void} onFailure
  */
-function watchWasm(scope, report) {
+function watchWasm(scope, report, onFailure) {
   const wasm = scope.WebAssembly;
   let first = true;
   for (const name of ["instantiate", "instantiateStreaming"]) {
@@ -119,7 +126,7 @@ function watchWasm(scope, report) {
         first = false;
         result.then(() => report.mark("wasm-compiled"), () => {});
       }
-      result.catch(report.fault);
+      result.catch(onFailure);
       return result;
     };
   }
