@@ -44,10 +44,15 @@ test: setup
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
+# `make bench RUNS=5 BEFORE=<rev>`: BEFORE also builds and measures the site of that git
+# revision (in the worktree ../wt-before) in the same run, side by side.
+RUNS ?= 5
+BEFORE ?=
+BENCH_SITES := $(if $(BEFORE),--before $(BEFORE))
 bench: setup
-	$(PY) benchmarks/bench_nnbook.py
-	$(PY) benchmarks/bench_browser.py
-	$(PY) benchmarks/bench_demos.py
+	$(PY) -m benchmarks.bench_nnbook
+	$(PY) -m benchmarks.bench_browser --runs $(RUNS) $(BENCH_SITES)
+	$(PY) -m benchmarks.bench_demos $(BENCH_SITES)
 
 clean:
 	rm -rf site .cache

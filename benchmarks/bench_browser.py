@@ -391,7 +391,7 @@ def measure(playwright, target: Target, run: int, args, scratch: Path) -> None:
         context.add_init_script(plan_script([FIRST_CELL], {FIRST_CELL: "text"}))
         for page in context.pages:
             page.close()
-        for n, kind in enumerate(("cold", "second", "third"), start=1):
+        for kind in ("cold", "second", "third"):
             v, page = visit(context, target.url, [FIRST_CELL], args.timeout)
             first = v.output(FIRST_CELL)
             r.marks[kind].append(v.marks)

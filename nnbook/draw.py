@@ -2,8 +2,11 @@
 
 Each function returns an SVG (a str that notebooks and the book's code cells
 show as a picture). Drawing only: the numbers come from elsewhere (a Network,
-a trace, an image). No matplotlib, no styles from the page: the colours are
-explicit mid-tones and light fills that read on light and dark backgrounds.
+a trace, an image). No matplotlib, no styles from the page: the drawings are
+shown as pictures, where the page's colours cannot reach them, so they are
+drawn to read on a light and on a dark page alike: a transparent background,
+mid-tone lines and labels, and numbers written on fills of their own (white on
+a mid-tone, or dark on a light chip).
 """
 from __future__ import annotations
 
@@ -18,13 +21,17 @@ from .network import Network, TraceStep, _check_sizes
 
 __all__ = ["SVG", "network_svg", "digit_svg", "bars_svg"]
 
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif"
-INK = "#1f2937"  # text on light fills
-MUTED = "#7d8590"  # strokes and text on the page background: >= 3.7:1 on white and on dark grey
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'Noto Sans CJK SC', sans-serif"
+# Contrasts (WCAG) are for the page backgrounds of the book: white, light grey, and the
+# dark scheme's #1e2129.
+INK = "#1f2937"  # text on light chips
+MUTED = "#7d8590"  # lines and labels on the page itself: >= 3.5:1 on white and on the dark page
 EDGE = "#8a94a3"
-FILL = "#f8fafc"
-ACCENT = "#2f7de1"
-ACCENT_FILL = "#dbe8fb"
+CHIP = "#f3f5f8"  # the light chip under a number written over lines
+ACCENT = "#2f7de1"  # the neuron being computed, and its incoming connections
+DONE = "#2563c9"  # a computed neuron: white numbers on it, 5.7:1
+INPUT = "#56606e"  # an input neuron holding a value: white numbers on it, 6.4:1
+WHITE = "#ffffff"
 GOOD, BAD = "#22a05a", "#e5484d"
 SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -34,7 +41,7 @@ class SVG(str):
 
     >>> svg = network_svg([3, 2, 1])
     >>> svg
-    SVG(410x180)
+    SVG(442x170)
     >>> svg.startswith("<svg")
     True
     """
@@ -57,9 +64,15 @@ def _n(v: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _v(v: float) -> str:
+def _v(v: float, decimal: str = ".") -> str:
     """A value annotation, two decimals, with a true minus sign (as the chapter's formulas)."""
-    return f"{round(float(v), 2) + 0.0:.2f}".replace("-", "\u2212")
+    return f"{round(float(v), 2) + 0.0:.2f}".replace("-", "\u2212").replace(".", decimal)
+
+
+def _check_decimal(decimal: object) -> str:
+    if decimal not in (".", ","):
+        raise ValueError(f'decimal must be "." or "," (the decimal mark of the page); got {decimal!r}')
+    return str(decimal)
 
 
 def _svg(width: float, height: float, title: str, body: list[str], view: float | None = None, extra: str = "") -> SVG:
@@ -70,17 +83,42 @@ def _svg(width: float, height: float, title: str, body: list[str], view: float |
     return SVG("\n".join([head, *body, "</svg>"]), width, height)
 
 
-def _text(x: float, y: float, s: str, size: float = 14, fill: str = INK, anchor: str = "middle", weight: str = "normal") -> str:
+def _text(x: float, y: float, s: str, size: float = 14, fill: str = INK, anchor: str = "middle",
+          weight: str = "normal") -> str:
     bold = ' font-weight="bold"' if weight == "bold" else ""
     return (f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" fill="{fill}" text-anchor="{anchor}" '
             f'dominant-baseline="central"{bold}>{escape(s)}</text>')
 
 
+def _symbol(x: float, y: float, letter: str, index: int | None = None, size: float = 16, fill: str = MUTED,
+            anchor: str = "middle", rest: str = "") -> str:
+    """A letter of the chapter's formulas, in italics as there (x₁, w₂, z), then plain ``rest``."""
+    sub = str(index).translate(SUB) if index is not None else ""
+    return (f'<text x="{_n(x)}" y="{_n(y)}" font-size="{_n(size)}" fill="{fill}" text-anchor="{anchor}" '
+            f'dominant-baseline="central"><tspan font-style="italic">{escape(letter)}</tspan>{sub}{escape(rest)}</text>')
+
+
+def _chip(x: float, y: float, s: str, size: float = 11, stroke: str = EDGE, letter: str = "") -> str:
+    """A small label on a light chip, readable over lines and on any page; ``letter``
+    (e.g. "z") is written first, in italics, as in the formulas: "z = 0.59"."""
+    text = f"{letter} = {s}" if letter else s
+    w = 0.6 * size * len(text) + 8
+    rect = (f'<rect x="{_n(x - w / 2)}" y="{_n(y - size * 0.8)}" width="{_n(w)}" height="{_n(size * 1.6)}" rx="3" '
+            f'fill="{CHIP}" stroke="{stroke}" stroke-width="{1.5 if stroke == ACCENT else 0.75}"/>')
+    if letter:
+        return rect + _symbol(x, y, letter, size=size, fill=INK, rest=f" = {s}")
+    return rect + _text(x, y, s, size)
+
+
 def _pill(x: float, y: float, s: str, size: float = 11, stroke: str = EDGE) -> str:
-    """A small label on a light background, readable over edges and on any page."""
-    w = 0.6 * size * len(s) + 6
-    return (f'<rect x="{_n(x - w / 2)}" y="{_n(y - size * 0.75)}" width="{_n(w)}" height="{_n(size * 1.5)}" rx="3" '
-            f'fill="{FILL}" stroke="{stroke}" stroke-width="0.75"/>' + _text(x, y, s, size))
+    return _chip(x, y, s, size, stroke)
+
+
+def _toward(a: tuple[float, float], b: tuple[float, float], r: float) -> tuple[float, float]:
+    """The point at distance r from a on the way to b (a line starts at a circle's edge)."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    d = (dx * dx + dy * dy) ** 0.5 or 1.0
+    return a[0] + dx * r / d, a[1] + dy * r / d
 
 
 # ---------------------------------------------------------------- networks
@@ -118,7 +156,7 @@ def _check_trace(trace: object, sizes: list[int]) -> dict[tuple[int, int], Trace
 def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep] | None = None,
                 highlight: tuple[int, int] | None = None, title: str | None = None,
                 shown: int | None = None, labels: Sequence[object] | None = None,
-                outputs: ArrayLike | None = None) -> SVG:
+                outputs: ArrayLike | None = None, decimal: str = ".") -> SVG:
     """Draw a network as circles (neurons) and lines (connections), inputs on the left.
 
     net_or_sizes is a Network or a list of layer sizes such as [3, 2, 1].
@@ -133,7 +171,11 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
     1 = first layer with incoming connections). Layers of more than 10 neurons
     are sketched: the first three, "⋮", the last one, and the layer size below.
     A single neuron ([n, 1]) is drawn like the chapter's diagram, with its bias b
-    and weights w₁…wₙ. title is the accessible name (default: a short English one).
+    and weights w₁…wₙ. title is the accessible name (default: a short English one);
+    decimal is the decimal mark of the numbers ("." or ",").
+
+    Every label has one place whatever is shown: the names x₁… left of the inputs,
+    values inside the circles, z below them, the outputs' names right of the arrows.
 
     >>> svg = network_svg([784, 256, 10])
     >>> svg.count("<circle") < 30
@@ -145,6 +187,7 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
     else:
         net = None
         sizes = _check_sizes(net_or_sizes)
+    decimal = _check_decimal(decimal)
     steps = _check_trace(trace, sizes) if trace is not None else {}
     traced = bool(steps)
     if shown is not None:
@@ -173,13 +216,23 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
     single = len(sizes) == 2 and sizes[1] == 1 and sizes[0] <= 6
     slots = [_slots(n, hl[1] if hl and hl[0] == l else None) for l, n in enumerate(sizes)]
     sketched = any(None in s for s in slots)
-
-    r, dx = 20, (170 if single or traced else 140)
-    dy = 62 if traced else 52
     rows = max(len(s) for s in slots) + (1 if single else 0)
-    left, top = (70 if traced else 40), 24
-    width = left + dx * (len(sizes) - 1) + r + 70
-    height = top + rows * dy + (28 if sketched else 0) + (10 if traced else 0)
+    compact = rows > 6 and not traced  # a sketch of a big network: small circles, large words
+
+    # Geometry (px): r radius, dx between layers, dy between neurons; label sizes.
+    if traced:
+        r, dx, dy, value_size, label_size = 24, 150, 82, 15, 17  # room for z under each neuron
+    elif compact:
+        r, dx, dy, value_size, label_size = 12, 84, 30, 14, 19
+    else:
+        r, dx, dy, value_size, label_size = 20, 140, 52, 14, 17
+    if single:
+        dx = 170
+    left, top = r + 8 + 2.6 * label_size, 14
+    chip_room = 30 if traced else 0  # z below the lowest neurons
+    longest = max(len(str(name)) for name in (labels or ["y₁₀"]))
+    width = round(left + dx * (len(sizes) - 1) + r + 34 + 0.7 * label_size * longest)
+    height = round(top + rows * dy + (1.6 * label_size if sketched else 0) + chip_room * 0.5)
     mid = top + rows * dy / 2 - (dy / 2 if single else 0)
 
     pos: dict[tuple[int, int | None, int], tuple[float, float]] = {}  # (layer, index, slot) -> centre
@@ -188,86 +241,98 @@ def network_svg(net_or_sizes: Network | Sequence[int], trace: Sequence[TraceStep
             pos[(l, i, k)] = (left + l * dx, mid + (k - (len(col) - 1) / 2) * dy)
     centre = {(l, i): xy for (l, i, _), xy in pos.items() if i is not None}
 
-    def x_label(i: int) -> str:
-        return "x" + str(i + 1).translate(SUB)
-
-    def y_label(i: int) -> str:
-        if labels is not None:
-            return str(labels[i])
-        return "y" if sizes[-1] == 1 else "y" + str(i + 1).translate(SUB)
+    def edge(a: tuple[float, float], b: tuple[float, float], extra: str = "") -> str:
+        (x1, y1), (x2, y2) = _toward(a, b, r), _toward(b, a, r)
+        return f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}"{extra}/>'
 
     body = [f'<g stroke="{EDGE}" stroke-width="1.2" stroke-opacity="0.75">']
     lit = []
     for l in range(1, len(sizes)):
-        for (a_l, a_i), (ax, ay) in centre.items():
+        for (a_l, a_i), a in centre.items():
             if a_l != l - 1:
                 continue
-            for (b_l, b_i), (bx, by) in centre.items():
+            for (b_l, b_i), b in centre.items():
                 if b_l == l:
-                    line = f'<line x1="{_n(ax)}" y1="{_n(ay)}" x2="{_n(bx)}" y2="{_n(by)}"/>'
-                    (lit if hl == (b_l, b_i) else body).append(line)
+                    (lit if hl == (b_l, b_i) else body).append(edge(a, b))
     if single:  # the bias, as in the chapter's neuron diagram
-        bx, by = left, mid + (len(slots[0]) + 1) / 2 * dy
-        ox, oy = centre[(1, 0)]
-        line = f'<line x1="{_n(bx)}" y1="{_n(by)}" x2="{_n(ox)}" y2="{_n(oy)}" stroke-dasharray="4 3"/>'
+        bias = (left, mid + (len(slots[0]) + 1) / 2 * dy)
+        out = centre[(1, 0)]
+        (x1, y1), (x2, y2) = _toward(bias, out, 16), _toward(out, bias, r)
+        line = f'<line x1="{_n(x1)}" y1="{_n(y1)}" x2="{_n(x2)}" y2="{_n(y2)}" stroke-dasharray="4 3"/>'
         (lit if hl == (1, 0) else body).append(line)
     body.append("</g>")
     if lit:
         body += [f'<g stroke="{ACCENT}" stroke-width="2.5">', *lit, "</g>"]
 
-    for l in range(1, len(sizes)):  # arrows out of the output layer
-        if l == len(sizes) - 1:
-            for (c_l, c_i), (cx, cy) in centre.items():
-                if c_l == l:
-                    body.append(f'<line x1="{_n(cx + r)}" y1="{_n(cy)}" x2="{_n(cx + r + 26)}" y2="{_n(cy)}" '
-                                f'stroke="{MUTED}" stroke-width="1.5"/>'
-                                f'<path d="M{_n(cx + r + 32)} {_n(cy)}l-7 -4v8z" fill="{MUTED}"/>')
-                    body.append(_text(cx + r + 38, cy, y_label(c_i), 15, MUTED, "start", "bold"))
+    last = len(sizes) - 1
+    for (c_l, c_i), (cx, cy) in centre.items():  # arrows out of the output layer, and their names
+        if c_l != last:
+            continue
+        body.append(f'<line x1="{_n(cx + r)}" y1="{_n(cy)}" x2="{_n(cx + r + 20)}" y2="{_n(cy)}" '
+                    f'stroke="{MUTED}" stroke-width="1.5"/>'
+                    f'<path d="M{_n(cx + r + 26)} {_n(cy)}l-7 -4v8z" fill="{MUTED}"/>')
+        if labels is not None:
+            body.append(_text(cx + r + 32, cy, str(labels[c_i]), label_size, MUTED, "start", "bold"))
+        else:
+            body.append(_symbol(cx + r + 32, cy, "y", None if sizes[-1] == 1 else c_i + 1, label_size, MUTED, "start"))
 
     if single:  # weights on the edges, bias node
         ox, oy = centre[(1, 0)]
         step = steps.get((1, 0))
         for (c_l, c_i), (cx, cy) in centre.items():
             if c_l == 0:
-                s = _v(step.w[c_i]) if step else "w" + str(c_i + 1).translate(SUB)
-                body.append(_pill(cx + 0.45 * (ox - cx), cy + 0.45 * (oy - cy), s, 12))
+                mx, my = cx + 0.45 * (ox - cx), cy + 0.45 * (oy - cy)
+                if step:
+                    body.append(_chip(mx, my, _v(step.w[c_i], decimal), 12))
+                else:
+                    w = 0.6 * 13 * 2 + 10
+                    body.append(f'<rect x="{_n(mx - w / 2)}" y="{_n(my - 10)}" width="{_n(w)}" height="20" rx="3" '
+                                f'fill="{CHIP}" stroke="{EDGE}" stroke-width="0.75"/>'
+                                + _symbol(mx, my, "w", c_i + 1, 13, INK))
         bx, by = left, mid + (len(slots[0]) + 1) / 2 * dy
-        body.append(f'<rect x="{_n(bx - 18)}" y="{_n(by - 15)}" width="36" height="30" rx="6" fill="{FILL}" '
-                    f'stroke="{MUTED}" stroke-width="1.5"/>')
-        body.append(_text(bx, by, _v(step.b) if step else "b", 12 if step else 15, INK))
+        body.append(f'<rect x="{_n(bx - 22)}" y="{_n(by - 15)}" width="44" height="30" rx="6" '
+                    f'fill="{INPUT if step else "none"}" stroke="{MUTED}" stroke-width="1.5"/>')
         if step:
-            body.append(_text(bx - 26, by, "b", 14, MUTED, "end", "bold"))
+            body.append(_text(bx, by, _v(step.b, decimal), value_size - 2, WHITE))
+        body.append(_symbol(bx - r - 8, by, "b", None, label_size, MUTED, "end"))
     elif hl and hl[0] >= 1 and (hl in steps) and len(slots[hl[0] - 1]) <= 6:
         ox, oy = centre[hl]
         for (c_l, c_i), (cx, cy) in centre.items():
             if c_l == hl[0] - 1:
-                body.append(_pill(cx + 0.62 * (ox - cx), cy + 0.62 * (oy - cy), _v(steps[hl].w[c_i]), 10, ACCENT))
+                body.append(_chip(cx + 0.4 * (ox - cx), cy + 0.4 * (oy - cy), _v(steps[hl].w[c_i], decimal), 12, ACCENT))
 
     for (l, i, k), (cx, cy) in pos.items():
         if i is None:
-            body.append(_text(cx, cy, "⋮", 24, MUTED, weight="bold"))
+            body.append(_text(cx, cy, "⋮", 24 if not compact else 22, MUTED, weight="bold"))
             continue
         on = hl == (l, i)
-        body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{ACCENT_FILL if on else FILL}" '
-                    f'stroke="{ACCENT if on else MUTED}" stroke-width="{3 if on else 1.5}"/>')
-        if shades is not None and l == len(sizes) - 1:
+        step = steps.get((l, i))
+        has_value = (l == 0 and inputs is not None) or step is not None
+        fill = (INPUT if l == 0 else DONE) if has_value else "none"
+        if on:  # the neuron being computed: an accent outline and a halo around it
+            halo = r + 5
+            body.append(f'<path d="M{_n(cx - halo)} {_n(cy)}a{halo} {halo} 0 1 0 {2 * halo} 0a{halo} {halo} 0 1 0 '
+                        f'{-2 * halo} 0" fill="none" stroke="{ACCENT}" stroke-opacity="0.4" stroke-width="4"/>')
+            body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{fill}" stroke="{ACCENT}" stroke-width="3"/>')
+        else:
+            body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r}" fill="{fill}" '
+                        f'stroke="{MUTED if fill == "none" else fill}" stroke-width="1.5"/>')
+        if shades is not None and l == last:
             body.append(f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{r - 2}" fill="{ACCENT}" '
                         f'fill-opacity="{round(float(shades[i]), 2)}"/>')
-        step = steps.get((l, i))
-        if l == 0 and inputs is not None:
-            body.append(_text(cx, cy, _v(inputs[i]), 12))
-            body.append(_text(cx - r - 8, cy, x_label(i), 14, MUTED, "end", "bold"))
-        elif l == 0:
-            body.append(_text(cx, cy, x_label(i), 15))
+        if l == 0:
+            body.append(_symbol(cx - r - 8, cy, "x", i + 1, label_size, MUTED, "end"))
+            if inputs is not None:
+                body.append(_text(cx, cy, _v(inputs[i], decimal), value_size, WHITE))
         elif step is not None:
-            body.append(_text(cx, cy, _v(step.y), 12, weight="bold" if on else "normal"))
-            body.append(_pill(cx, cy + r + 11, "z = " + _v(step.z), 10, ACCENT if on else "none"))
-        elif net is not None:
+            body.append(_text(cx, cy, _v(step.y, decimal), value_size, WHITE, weight="bold" if on else "normal"))
+            body.append(_chip(cx, cy + r + 15, _v(step.z, decimal), 12, ACCENT if on else EDGE, letter="z"))
+        elif net is not None and not compact:
             symbol = {"sigmoid": "σ", "relu": "R"}.get(net.layers[l - 1].activation, "")
-            body.append(_text(cx, cy, symbol, 15, MUTED))
+            body.append(_text(cx, cy, symbol, 16, MUTED))
     if sketched:
         for l, n in enumerate(sizes):
-            body.append(_text(left + l * dx, height - 16, str(n), 15, MUTED, weight="bold"))
+            body.append(_text(left + l * dx, height - 0.8 * label_size, str(n), label_size, MUTED, weight="bold"))
 
     name = title or ("Neural network " + "-".join(map(str, sizes))
                      + (f", neuron {hl[1]} of layer {hl[0]} highlighted" if hl else ""))

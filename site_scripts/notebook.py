@@ -378,9 +378,15 @@ def page_code(markdown: str, name: str) -> list[tuple[str, str]]:
             for p in pieces(markdown, name) if p.kind != "prose"]
 
 
+_made: dict[Path, str] = {}  # notebook -> fingerprint of what it was made from, in this process
+
+
 def write_notebooks(site: Path, docs: Path, languages: list[str], default_language: str, *, books: dict,
                     site_url: str, runtime: Path, cache: Path, directory_urls: bool = True) -> list[Path]:
-    """Publish nnbook's wheel under wheels/ and write every chapter page's notebook."""
+    """Publish nnbook's wheel under wheels/ and write the notebook of every chapter page built so far.
+
+    The cells of every language run at the first call (one process), so later calls only write.
+    """
     import nbformat
 
     wheels = sorted(runtime.glob("nnbook-*-py3-none-any.whl"))
@@ -398,11 +404,21 @@ def write_notebooks(site: Path, docs: Path, languages: list[str], default_langua
     written = []
     for (lang, page, markdown, name), result in zip(jobs, results):
         prefix = "" if lang == default_language else f"{lang}/"
+        stem = page[: -len(".md")]
+        if not (site / prefix / (f"{stem}/index.html" if directory_urls else f"{stem}.html")).is_file():
+            continue  # not built yet (the i18n plugin builds one language after the other)
         page_dir = site / prefix / (page.rsplit("/", 1)[0] if "/" in page else "")
+        dest = site / notebook_path(page, lang, default_language, directory_urls)
+        figures = [page_dir / m["src"] for m in FIGURE.finditer(markdown)]
+        inputs = json.dumps([markdown, result, books.get(lang, ""), site_url, wheel.name,
+                             [(str(f), f.stat().st_mtime_ns if f.is_file() else 0) for f in figures]])
+        digest = hashlib.sha256(inputs.encode()).hexdigest()
+        if _made.get(dest) == digest and dest.is_file():
+            continue  # made by an earlier call of this build (one per language)
         nb = make_notebook(markdown, name, lang, page_dir, result, book=books.get(lang, ""), site_url=site_url,
                            wheel=wheel.name)
-        dest = site / notebook_path(page, lang, default_language, directory_urls)
         _publish(nbformat.writes(nb).encode("utf-8") + b"\n", dest)
+        _made[dest] = digest
         written.append(dest)
     return written
 

@@ -19,11 +19,12 @@ message that shows a right one. One job per event:
   into ``docs/``);
 - ``on_page_markdown``: turn ``python cell`` and ``python exercise`` fences into their HTML;
   mark a page shown in English because its translation is missing;
-- ``on_page_content``: note which pages need Python;
+- ``on_page_content``: put the "Download notebook" link under a chapter's title;
 - ``on_post_page``: typeset the page's equations (math.py), then put the page's config,
   Content-Security-Policy and script first in its head (pages.py);
 - ``on_post_build``: publish the bundles, MathJax (for the demos), the runtime, the
-  equations' styles, per-language search indexes and 404 pages, then the list of files
+  equations' styles, per-language search indexes and 404 pages, nnbook's wheel and the
+  chapters' notebooks (notebook.py), then the list of files
   the service worker keeps (offline.py) — last, as it lists all of them.
 
 mkdocs-static-i18n runs a whole build per language, so every event here is idempotent
@@ -43,7 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cells, offline, pages, search, strings, vendor
+from . import cells, exercises, notebook, offline, pages, search, strings, vendor
 
 log = logging.getLogger("mkdocs.plugins.nnbook")
 
@@ -57,8 +58,9 @@ REQUIRED_EXTENSIONS = {
 ASSETS = "assets/nnbook/"
 DEMO = re.compile(r'(<div class="nnbook-demo" data-nnbook-demo="[a-z]+">)\s*</div>')
 NO_SCRIPT_FIGURE = cells.NO_SCRIPT_FIGURE
-STYLES = [f"{ASSETS}cells.css", f"{ASSETS}demos.css", f"{ASSETS}theme.css"]
+STYLES = [f"{ASSETS}cells.css", f"{ASSETS}demos.css", f"{ASSETS}exercises.css", f"{ASSETS}theme.css"]
 PYTHON_PAGE = re.compile(r'data-nnbook-(?:cell|demo|exercise)="')
+CODE_PAGE = re.compile(r'data-nnbook-(?:cell|exercise)="')  # a chapter with code: it has a notebook
 
 
 class Limits(base.Config):
@@ -91,6 +93,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         self._startup_bytes = 0
         self.site_root: Path | None = None
         self.not_found: dict[str, str] = {}
+        self.site_url = ""
+        self.books: dict[str, str] = {}
 
     # ------------------------------------------------------------------ on_config
     def on_config(self, config):
@@ -116,6 +120,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         self.languages, self.default_language = book_languages(config)
         if self.site_root is None or self.current_language(config) == self.default_language:
             self.site_root = Path(config["site_dir"])
+            self.site_url = config["site_url"] or ""
+            self.books = book_names(config)
         missing = [lang for lang in self.languages if not strings.exists(lang)]
         if missing:
             raise PluginError(f"nnbook: no UI strings for {', '.join(missing)}: add site_scripts/strings/"
@@ -182,6 +188,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
     # ------------------------------------------------------------------ pages
     def on_page_markdown(self, markdown, page, config, files, **kwargs):
         try:
+            words = strings.load(self.current_language(config))["exercises"]
+            markdown = exercises.render_exercises(markdown, words, name=page.file.src_uri)
             markdown = cells.render_cells(markdown, name=page.file.src_uri)
         except cells.CellSyntaxError as error:
             raise PluginError(f"nnbook: {error}") from None
@@ -198,6 +206,14 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                 f'<p class="admonition-title">{notice}</p></div>\n\n' + markdown
             )
         return markdown
+
+    def on_page_content(self, html, page, config, files, **kwargs):
+        page_lang, _, rel = page.file.src_uri.partition("/")
+        if rel == "index.md" or not CODE_PAGE.search(html):
+            return html
+        path = notebook.notebook_path(rel, page_lang, self.default_language, config["use_directory_urls"])
+        words = strings.load(self.current_language(config))["notebook"]
+        return notebook.add_link(html, pages.root_of(page.url) + path, words)
 
     def on_post_page(self, output, page, config, **kwargs):
         root = pages.root_of(page.url)
@@ -296,6 +312,12 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             dest = root / "404.html" if lang == self.default_language else root / lang / "404.html"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(text, encoding="utf-8")
+        try:
+            notebook.write_notebooks(root, Path(config["docs_dir"]), self.languages, self.default_language,
+                                     books=self.books, site_url=self.site_url, runtime=runtime_dir, cache=CACHE,
+                                     directory_urls=config["use_directory_urls"])
+        except notebook.NotebookError as error:
+            raise PluginError(f"nnbook: {error}") from None
         if self.config.offline:
             offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED + ("snapshot.bin",)])
 
@@ -331,6 +353,16 @@ def languages_in(mkdocs_yml: Path) -> dict[str, str]:
             languages.sort(key=lambda lang: not lang.get("default"))
             return {lang["locale"]: "" if lang.get("default") else f"{lang['locale']}/" for lang in languages}
     return {(data.get("theme") or {}).get("language", "en"): ""}
+
+
+def book_names(config) -> dict[str, str]:
+    """The book's name in each language (the i18n plugin's ``site_name``, else the book's)."""
+    i18n = config["plugins"].get("i18n")
+    names = {lang: config["site_name"] for lang in book_languages(config)[0]}
+    for lang in (i18n.config["languages"] if i18n else []):
+        if getattr(lang, "site_name", None):
+            names[lang.locale] = lang.site_name
+    return names
 
 
 def _figure_inputs_key(module) -> str:

@@ -83,7 +83,45 @@ def official_wheels(tmp_path: Path, official_lock: dict) -> Path:
 def test_core_files_are_the_npm_package_files(runtime_dir):
     assert json.loads((NPM / "package.json").read_text())["version"] == "0.27.7"
     for name in CORE:
+        if name == runtime.STDLIB:
+            continue  # compiled: see the next test
         assert (runtime_dir / name).read_bytes() == (NPM / name).read_bytes(), name
+
+
+def test_the_standard_library_is_compiled_module_for_module(runtime_dir):
+    original = (NPM / runtime.STDLIB).read_bytes()
+    compiled = (runtime_dir / runtime.STDLIB).read_bytes()
+    with zipfile.ZipFile(NPM / runtime.STDLIB) as a, zipfile.ZipFile(runtime_dir / runtime.STDLIB) as b:
+        py = {n for n in a.namelist() if n.endswith(".py")}
+        assert len(py) > 400 and not any(n.endswith(".pyc") for n in a.namelist())
+        assert set(b.namelist()) == (set(a.namelist()) - py) | {n + "c" for n in py}
+        for n in py:
+            data = b.read(n + "c")
+            assert data[:4] == PY312_MAGIC, n
+            # an unchecked-hash pyc: importing it never looks for a source
+            assert int.from_bytes(data[4:8], "little") == 0b01, n
+    # the code of each module is what CPython 3.12 compiles from its source (compared as
+    # code objects: marshal's bytes may differ with reference counts), and the check agrees
+    import marshal
+
+    with zipfile.ZipFile(NPM / runtime.STDLIB) as a, zipfile.ZipFile(runtime_dir / runtime.STDLIB) as b:
+        for n in sorted(py)[::25]:
+            fresh = compile(a.read(n), f"{runtime.STDLIB_PATH}/{n}", "exec", dont_inherit=True)
+            assert marshal.loads(b.read(n + "c")[16:]) == fresh, n
+    runtime.check_compiled_stdlib(original, compiled)
+
+
+def test_a_compiled_standard_library_that_lost_a_module_is_refused():
+    original = (NPM / runtime.STDLIB).read_bytes()
+    import io
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(runtime.compile_stdlib(original))) as a, zipfile.ZipFile(out, "w") as b:
+        for info in a.infolist():
+            if info.filename != "json/decoder.pyc":
+                b.writestr(info, a.read(info))
+    with pytest.raises(runtime.RuntimeVendorError, match="json/decoder.pyc"):
+        runtime.check_compiled_stdlib(original, out.getvalue())
 
 
 def test_lock_keeps_pyodide_info(lock, official_lock):
@@ -93,7 +131,7 @@ def test_lock_keeps_pyodide_info(lock, official_lock):
 
 
 def test_lock_lists_exactly_the_book_packages(lock, official_lock):
-    expected = closure(official_lock["packages"], ["numpy", "matplotlib"]) | {"nnbook"}
+    expected = closure(official_lock["packages"], ["numpy", "matplotlib"]) | {"nnbook", "nnbook-kernel"}
     assert set(lock["packages"]) == expected
     assert {"scipy", "pandas", "micropip"}.isdisjoint(lock["packages"])
 
@@ -107,7 +145,7 @@ def test_every_wheel_in_the_lock_is_there_with_its_sha256(runtime_dir, lock):
 
 def test_dependencies_match_the_official_lock(lock, official_lock):
     for name, spec in lock["packages"].items():
-        if name != "nnbook":
+        if name not in ("nnbook", "nnbook-kernel"):
             assert spec["depends"] == official_lock["packages"][name]["depends"], name
             assert spec["version"] == official_lock["packages"][name]["version"], name
 
@@ -116,7 +154,7 @@ def test_compiled_wheels_hold_the_official_files(tmp_path, runtime_dir, lock, of
     # Precompiling may turn each .py into a .pyc for Python 3.12, and nothing else.
     source = official_wheels(tmp_path, official_lock)
     for name, spec in lock["packages"].items():
-        if name == "nnbook":
+        if name in ("nnbook", "nnbook-kernel"):
             continue
         official = source / official_lock["packages"][name]["file_name"]
         assert sha256(official) == official_lock["packages"][name]["sha256"]
