@@ -27,8 +27,13 @@ SKIPPED_SUFFIXES = (".gz", ".map")
 SKIPPED_DIRS = ("assets/vendor/mathjax/sre/",)
 
 
+KEPT_GZIPPED = ("pyodide/snapshot.bin.gz",)  # kept as it is: the worker inflates it
+
+
 def kept(rel: str) -> bool:
     name = rel.rsplit("/", 1)[-1]
+    if rel in KEPT_GZIPPED:
+        return True
     return not (name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES) or rel.startswith(SKIPPED_DIRS))
 
 

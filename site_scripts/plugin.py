@@ -251,7 +251,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                 "kernel": "nnbook-kernel",
                 "preload": {"packages": list(self.config.preload), "modules": list(self.config.preload_modules)},
                 "startBytes": self._startup_bytes,
-                "snapshot": f"{runtime}snapshot.bin" if self.config.snapshot else None,
+                "snapshot": f"{runtime}snapshot.bin.gz" if self.config.snapshot else None,
                 "serviceWorker": f"{root}sw.js" if self.config.offline else None,
                 "scope": root,
             },
@@ -297,7 +297,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         vendor.publish_mathjax(site)
         runtime_dir = self._runtime
         for path in sorted(runtime_dir.iterdir()):
-            if path.name.startswith(("snapshot",)) and not self.config.snapshot:
+            # the snapshot travels and is kept gzipped only (the worker inflates it)
+            if path.name == "snapshot.bin" or (path.name.startswith("snapshot") and not self.config.snapshot):
                 continue
             vendor.publish(path, site / "pyodide" / path.name)
         if self.renderer is not None:
@@ -319,7 +320,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         except notebook.NotebookError as error:
             raise PluginError(f"nnbook: {error}") from None
         if self.config.offline:
-            offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED + ("snapshot.bin",)])
+            offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED])
 
     def on_shutdown(self):
         if self.renderer is not None:

@@ -9,9 +9,11 @@ restore, as binary packages cannot be in a snapshot.
 
 A snapshot fits one build only: the same Pyodide core and the same ``python_stdlib.zip``
 (imported modules keep offsets into it). So the file starts with a header of its own:
-``NNBOOKSNAP1`` and the sha256 of the standard library it was made with; the worker
-compares it with the library it fetched, and starts Python the normal way when they
-differ, when the snapshot is missing, or when it does not restore.
+``NNBOOKSNAP1`` and the sha256 of the standard library it was made with. It is published
+gzipped only (``snapshot.bin.gz``: 4 MB for 21), kept so by the service worker, and
+inflated by the page's worker, which
+compares the header with the library it fetched, and starts Python the normal way when
+they differ, when the snapshot is missing, or when it does not restore.
 
 What it is not: the restore (``site_scripts/web/worker/start.js``) or caching (the build's
 runtime cache holds the snapshot under the hash of everything it was made from).

@@ -279,14 +279,13 @@ def test_a_snapshot_that_does_not_fit_falls_back_to_a_normal_start(new_page, sit
     from site_scripts import snapshot
 
     served = copy_site(site_dir, tmp_path / "site")
-    path = served / "pyodide" / snapshot.FILE
-    data = path.read_bytes()
+    path = served / "pyodide" / f"{snapshot.FILE}.gz"
+    data = gzip.decompress(path.read_bytes())
     path.unlink()  # (a hard link: replaced, not written through)
-    (served / "pyodide" / f"{snapshot.FILE}.gz").unlink()
     if problem == "stale":  # made with another standard library: the header says so
-        path.write_bytes(snapshot.header(b"another build's python_stdlib.zip") + data[snapshot.HEADER:])
+        path.write_bytes(gzip.compress(snapshot.header(b"another build's python_stdlib.zip") + data[snapshot.HEADER:]))
     elif problem == "broken":  # the right header, then bytes Pyodide cannot restore
-        path.write_bytes(data[: snapshot.HEADER] + b"\x00" * 4096)
+        path.write_bytes(gzip.compress(data[: snapshot.HEADER] + b"\x00" * 4096))
     offline.write_manifest(served, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED])
     from tests.harness.site import serve
 

@@ -66,10 +66,20 @@ export class CellsPage {
     before.before(bar);
   }
 
-  /** The page has settled (loaded, Python started): editors may be made. */
+  /**
+   * The page has settled (loaded, Python started): editors may be made, once the cells
+   * the reader asked for have run and the browser is idle (loading the editor costs the
+   * main thread over 100 ms, which the first output should not wait for).
+   */
   settled() {
-    this.editors.allow();
-    this.editors.soon();
+    const allow = () => idle(() => {
+      if (this.queue.busy) return;
+      this.queue.idleListeners.delete(allow);
+      this.editors.allow();
+      this.editors.soon();
+    }, 3000);
+    this.queue.idleListeners.add(allow);
+    allow();
   }
 
   scheme() {

@@ -145,7 +145,10 @@ export class Downloads {
   async snapshot(url, stdlib) {
     if (!url) return null;
     try {
-      const data = await (await this.fetchOk(url)).arrayBuffer();
+      // gzipped (4 MB for 21): smaller to keep, and to check, in the service worker's cache
+      const packed = await this.fetchOk(url);
+      const body = /** @type {ReadableStream} */ (packed.body).pipeThrough(new DecompressionStream("gzip"));
+      const data = await new Response(body).arrayBuffer();
       this.count(data);
       const magic = new TextEncoder().encode("NNBOOKSNAP1\0");
       const head = new Uint8Array(data, 0, magic.length + 32);
