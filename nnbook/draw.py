@@ -110,10 +110,6 @@ def _chip(x: float, y: float, s: str, size: float = 11, stroke: str = EDGE, lett
     return rect + _text(x, y, s, size)
 
 
-def _pill(x: float, y: float, s: str, size: float = 11, stroke: str = EDGE) -> str:
-    return _chip(x, y, s, size, stroke)
-
-
 def _toward(a: tuple[float, float], b: tuple[float, float], r: float) -> tuple[float, float]:
     """The point at distance r from a on the way to b (a line starts at a circle's edge)."""
     dx, dy = b[0] - a[0], b[1] - a[1]
@@ -388,18 +384,21 @@ def digit_svg(image: ArrayLike, title: str | None = None) -> SVG:
 
 # ---------------------------------------------------------------- output values
 
-def bars_svg(values: ArrayLike, labels: Sequence[object], true_label: object = None, title: str | None = None) -> SVG:
+def bars_svg(values: ArrayLike, labels: Sequence[object], true_label: object = None, title: str | None = None,
+             decimal: str = ".") -> SVG:
     """Draw output values as horizontal bars, one per class, such as the ten digit scores.
 
     The predicted class (the largest value) is drawn in blue and pointed at with ▶.
     With true_label (one of labels), the true class gets ✓, and a wrong
     prediction gets ✗. Values must be >= 0; bars are to scale 0..1 when all
-    values are at most 1 (probabilities), else 0..max.
+    values are at most 1 (probabilities), else 0..max. decimal is the decimal
+    mark of the numbers ("." or ",").
 
     >>> bars_svg([0.1, 0.7, 0.2], labels=["0", "1", "2"], true_label="1")
     SVG(299x90)
     """
     y = as_floats(values, "values")
+    decimal = _check_decimal(decimal)
     if y.ndim != 1:
         raise ValueError(f"bars_svg expects values of shape (n,), one per class; got shape {y.shape}")
     if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence) and not isinstance(labels, np.ndarray):
@@ -433,7 +432,7 @@ def bars_svg(values: ArrayLike, labels: Sequence[object], true_label: object = N
         if length > 0:
             body.append(f'<rect x="{x0}" y="{_n(cy - 9)}" width="{_n(max(length, 1))}" height="18" rx="2" '
                         f'fill="{ACCENT if on else EDGE}"/>')
-        body.append(_text(x0 + bar_len + 8, cy, _v(v), 13, ACCENT if on else MUTED, "start", weight))
+        body.append(_text(x0 + bar_len + 8, cy, _v(v, decimal), 13, ACCENT if on else MUTED, "start", weight))
         if k == true_row:
             body.append(_text(width - 12, cy, "✓", 17, GOOD, weight="bold"))
         elif on and true_row is not None:

@@ -160,8 +160,9 @@ def cell_html(cell: Cell) -> str:
     """
     code = highlight(cell.source, PythonLexer(), _FORMATTER)
     expected = cell.expected if cell.expected is not None else ""
-    # No blank line may appear in a raw HTML block, or Markdown would end it there.
-    code = code.rstrip("\n").replace("\n", "&#10;")
+    # One span per line (the static code numbers its lines as the editor does), and no
+    # blank line: it would end the raw HTML block in Markdown.
+    code = "".join(f'<span class="nnbook-line">{line}&#10;</span>' for line in code.rstrip("\n").split("\n"))
     source = html.escape(cell.source).replace("\n", "&#10;")
     expected_html = html.escape(expected).replace("\n", "&#10;")
     return (

@@ -157,9 +157,10 @@ def test_start_up_leaves_the_main_thread_to_the_page(new_page, site_url):
             and s["start"] <= ready_at]
     slow = [s for s in ours if s["duration"] > 50]
     assert not slow, f"book scripts ran over 50 ms in one task during start-up: {slow}"
-    # Every editor still comes, in idle time.
-    total = page.evaluate("document.querySelectorAll('[data-nnbook-cell]').length")
-    wait_for(page, f"() => document.querySelectorAll('.cm-editor').length === {total}", timeout=60)
+    # Every editor still comes, as its cell comes into view.
+    for cell_id in page.eval_on_selector_all("[data-nnbook-cell]", "cells => cells.map(c => c.dataset.nnbookCell)"):
+        page.locator(f"[data-nnbook-cell='{cell_id}']").scroll_into_view_if_needed()
+        wait_for(page, "id => document.querySelector(`[data-nnbook-cell='${id}'] .cm-editor`)", cell_id, timeout=30)
 
 
 def run_every_cell(page) -> list:

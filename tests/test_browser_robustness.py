@@ -49,8 +49,8 @@ def wait_state(page, cell_id: str, wanted: str, timeout: float = LOAD_TIMEOUT) -
 
 def watch_long_tasks(page) -> None:
     """Record the main thread's long tasks from now on, once the page's own start is over
-    (the editors are made one by one in idle time after the page loads)."""
-    wait_for(page, "[...document.querySelectorAll('[data-nnbook-cell]')].every(c => c.querySelector('.cm-editor'))", timeout=60)
+    (the editors of the cells in view are made after the page has settled)."""
+    wait_for(page, "document.querySelector('[data-nnbook-cell] .cm-editor')", timeout=60)
     page.evaluate("""async () => {
         let last = performance.now();
         const quiet = new PerformanceObserver(() => { last = performance.now(); });

@@ -1,6 +1,7 @@
 """Python side of the chapter's interactive demos (demos.js): numbers and pictures.
 
-The page calls these by name (``runner.call``), with JSON arguments. Each returns plain
+The page calls these by name (``runner.call``), with JSON arguments; ``decimal`` is the
+page's decimal mark, so the pictures write numbers as the page's text does. Each returns plain
 JSON data for one view of a demo: numbers as numbers (the page formats them), and the
 drawings of ``nnbook.draw`` as SVG text, which the page shows only as an ``<img>``. The
 page passes the translated titles of the pictures, so the SVGs speak its language.
@@ -45,7 +46,7 @@ def _fill(template: str, **values: object) -> str:
 
 
 # ----------------------------------------------------------------- the stepper
-def stepper(net: object, x: object, target: object, titles: dict) -> dict:
+def stepper(net: object, x: object, target: object, titles: dict, decimal: str = ".") -> dict:
     """What the stepper shows for net, x and target (target may be None).
 
     titles: {"net": "... {sizes} ...", "values": ..., "neuron": "... {layer} ... {index} ..."},
@@ -68,12 +69,12 @@ def stepper(net: object, x: object, target: object, titles: dict) -> dict:
     # One picture per step, all of the same size: empty neurons before the pass, then
     # filled in one after the other, as the narration goes.
     images = {
-        "start": _url(draw.network_svg(net, trace=trace, shown=0, title=_fill(titles["net"], sizes=sizes))),
-        "values": _url(draw.network_svg(net, trace=trace, title=_fill(titles["values"], sizes=sizes))),
+        "start": _url(draw.network_svg(net, trace=trace, shown=0, decimal=decimal, title=_fill(titles["net"], sizes=sizes))),
+        "values": _url(draw.network_svg(net, trace=trace, decimal=decimal, title=_fill(titles["values"], sizes=sizes))),
     }
     for k, s in enumerate(trace):
         title = _fill(titles["neuron"], sizes=sizes, layer=s.layer, index=s.index + 1)
-        images[f"{s.layer}-{s.index}"] = _url(draw.network_svg(net, trace=trace, shown=k + 1, highlight=(s.layer, s.index), title=title))
+        images[f"{s.layer}-{s.index}"] = _url(draw.network_svg(net, trace=trace, shown=k + 1, decimal=decimal, highlight=(s.layer, s.index), title=title))
     return {
         "sizes": list(net.sizes),
         "x": [_f(v) for v in trace[0].inputs],
@@ -90,31 +91,31 @@ def stepper(net: object, x: object, target: object, titles: dict) -> dict:
     }
 
 
-def stepper_cell(titles: dict) -> dict:
+def stepper_cell(titles: dict, decimal: str = ".") -> dict:
     """The stepper for ``net``, ``x`` and ``target`` as the reader's cell left them."""
     from .runner import namespace
 
     missing = [name for name in ("net", "x") if name not in namespace]
     if missing:
         raise NameError(f"the cell defines no {' or '.join(missing)}")
-    return stepper(namespace["net"], namespace["x"], namespace.get("target"), titles)
+    return stepper(namespace["net"], namespace["x"], namespace.get("target"), titles, decimal)
 
 
-def stepper_example(k: int, titles: dict) -> dict:
+def stepper_example(k: int, titles: dict, decimal: str = ".") -> dict:
     """A random 3-2-1 sigmoid network, input and target, the same for the same k everywhere."""
     net = Network([3, 2, 1], seed=k)
     rng = np.random.default_rng([k, 1])  # its own stream: the weights stay those of seed=k
     x = np.round(rng.uniform(-1, 1, 3), 2).tolist()
     target = round(float(rng.uniform(0, 1)), 2)
-    return stepper(net, x, target, titles)
+    return stepper(net, x, target, titles, decimal)
 
 
-def stepper_from_source(source: str, titles: dict) -> dict:
+def stepper_from_source(source: str, titles: dict, decimal: str = ".") -> dict:
     """Run a copy of the book's cell privately (its print()s are dropped) and step through its net."""
     scope: dict = {"__name__": "__main__", "np": np}
     with contextlib.redirect_stdout(io.StringIO()):
         exec(compile(source, "<cell network>", "exec"), scope)
-    return stepper(scope["net"], scope["x"], scope.get("target"), titles)
+    return stepper(scope["net"], scope["x"], scope.get("target"), titles, decimal)
 
 
 # ----------------------------------------------------------------- MNIST
@@ -129,14 +130,14 @@ def _held_out() -> tuple[np.ndarray, np.ndarray]:
     return _digits
 
 
-def mnist_network(title: str) -> dict:
+def mnist_network(title: str, decimal: str = ".") -> dict:
     """The sketch of the bundled network, and its hidden layer's size."""
     sizes = mnist.load_model().sizes
     return {"sizes": list(sizes),
             "image": _url(draw.network_svg(sizes, labels=DIGIT_LABELS, title=_fill(title, hidden=sizes[1])))}
 
 
-def mnist_digit(i: int, titles: dict, shade: bool = False) -> dict:
+def mnist_digit(i: int, titles: dict, shade: bool = False, decimal: str = ".") -> dict:
     """Held-out digit number i, its label, and what the network says about it; with
     ``shade``, also the network's sketch with its ten output neurons shaded by their value."""
     images, labels = _held_out()
@@ -147,7 +148,7 @@ def mnist_digit(i: int, titles: dict, shade: bool = False) -> dict:
     sketch = None
     if shade:
         sizes = mnist.load_model().sizes
-        sketch = _url(draw.network_svg(sizes, labels=DIGIT_LABELS, outputs=p,
+        sketch = _url(draw.network_svg(sizes, labels=DIGIT_LABELS, outputs=p, decimal=decimal,
                                        title=_fill(titles.get("network", ""), hidden=sizes[1], prediction=prediction)))
     return {
         "network": sketch,
@@ -157,12 +158,12 @@ def mnist_digit(i: int, titles: dict, shade: bool = False) -> dict:
         "prediction": prediction,
         "probabilities": [round(float(v), 4) for v in p],
         "digit": _url(draw.digit_svg(images[i], title=_fill(titles["digit"], index=i, label=label))),
-        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, true_label=str(label),
+        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, true_label=str(label), decimal=decimal,
                                    title=_fill(titles["bars"], prediction=prediction, label=label))),
     }
 
 
-def classify_drawing(pixels: str, side: int, titles: dict) -> dict:
+def classify_drawing(pixels: str, side: int, titles: dict, decimal: str = ".") -> dict:
     """A drawing (side x side grey bytes, base64, ink bright on dark) brought to MNIST form and classified."""
     started = time.perf_counter()
     drawing = np.frombuffer(base64.b64decode(pixels), dtype=np.uint8)
@@ -178,6 +179,6 @@ def classify_drawing(pixels: str, side: int, titles: dict) -> dict:
         "prediction": prediction,
         "probabilities": [round(float(v), 4) for v in p],
         "digit": _url(draw.digit_svg(image, title=titles["digit"])),
-        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, title=_fill(titles["bars"], prediction=prediction))),
+        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, decimal=decimal, title=_fill(titles["bars"], prediction=prediction))),
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }

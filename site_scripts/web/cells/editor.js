@@ -3,14 +3,16 @@
  * A cell's editor, made when needed: the build's highlighted code shows until then.
  *
  * Editors are not all made at page load (each measures the page; 16 of them hold the main
- * thread for over 100 ms while Python starts): one per task, the cells near the viewport
- * first, at once when the reader clicks or focuses the code, the others in idle time once
- * Python has started. The editor itself (CodeMirror, site_scripts/web/editor/) is a module
- * of its own, loaded with the first editor; a plain textarea stands in if it cannot load.
+ * thread for over 100 ms while Python starts): once the page has settled, a cell's editor
+ * is made when the cell comes near the viewport, one per task, or at once when the reader
+ * clicks or focuses its code. (Not in idle time for cells far away: an editor made out of
+ * view guesses the height of its wrapped lines and corrects it when seen, which would move
+ * the page under the reader.) The editor itself (CodeMirror, site_scripts/web/editor/) is a
+ * module of its own, loaded with the first editor; a plain textarea stands in if it cannot.
  *
  * Not for: running code or saving edits (cells/cell.js, cells/storage.js).
  */
-import { element, idle } from "../dom.js";
+import { element } from "../dom.js";
 
 /**
  * @typedef {{getCode: () => string, setCode: (code: string) => void, focus: () => void,
@@ -79,17 +81,6 @@ export class EditorMaker {
     if (this.allowed) return;
     this.allowed = true;
     for (const editor of this.unmade) this.nearView?.observe(editor.box);
-  }
-
-  /** Makes the next editor not made yet when the browser is idle, then the next. */
-  soon() {
-    if (!this.allowed || this.making || !this.unmade.size) return;
-    this.making = true;
-    idle(() => {
-      this.making = false;
-      const editor = this.unmade.values().next().value;
-      editor?.make().then(() => this.soon());
-    });
   }
 
   /** @param {HTMLElement} box @param {HTMLElement|null} source @param {string} doc @param {EditorOptions} options */

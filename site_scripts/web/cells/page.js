@@ -43,10 +43,7 @@ export class CellsPage {
       for (const cell of this.cells) cell.showLoadFailure(e.detail.error);
     });
     this.python.addEventListener("crashed", () => this.replay("crashed"));
-    this.queue.idleListeners.add(() => {
-      this.warmPlots();
-      this.editors.soon();
-    });
+    this.queue.idleListeners.add(() => this.warmPlots());
   }
 
   /** @param {HTMLElement} before */
@@ -76,7 +73,6 @@ export class CellsPage {
       if (this.queue.busy) return;
       this.queue.idleListeners.delete(allow);
       this.editors.allow();
-      this.editors.soon();
     }, 3000);
     this.queue.idleListeners.add(allow);
     allow();

@@ -12,6 +12,8 @@ import { lang } from "../strings.js";
 
 const decimals = new Intl.NumberFormat(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false });
 const comma = decimals.format(0.5).includes(",");
+/** The page's decimal mark, which the pictures drawn in Python use too. */
+export const decimalMark = comma ? "," : ".";
 /** Between the numbers of a list: ", ", or "; " where the decimal mark is a comma. */
 export const listSeparator = comma ? "; " : ", ";
 
@@ -27,10 +29,16 @@ export function plain(value) {
   return decimals.format(number(value)).replace("-", "−");
 }
 
-/** Two decimals for TeX ("-0.60", or "-0{,}60" where the page writes a decimal comma). @param {any} value */
+/**
+ * Two decimals for TeX ("{-0.60}", or "{-0{,}60}" where the page writes a decimal comma). A
+ * negative number is a group, so that its minus is a sign, not a subtraction spaced as one
+ * (after a list's ";\ " TeX would write "; − 1,00"). @param {any} value
+ */
 export function tex(value) {
-  const text = number(value).toFixed(2);
-  return comma ? text.replace(".", "{,}") : text;
+  const n = number(value);
+  const text = n.toFixed(2);
+  const mark = comma ? text.replace(".", "{,}") : text;
+  return n < 0 ? `{${mark}}` : mark;
 }
 
 /** A factor in a product: negative numbers in parentheses. */

@@ -12,6 +12,7 @@
  */
 import { element } from "../dom.js";
 import { t } from "../strings.js";
+import { decimalMark } from "./format.js";
 
 /** A demo's button: icon and label, its data-nnbook-action hook. */
 export function demoButton(/** @type {string} */ action, /** @type {string} */ label, /** @type {string} */ icon,
@@ -70,9 +71,12 @@ export class Demo {
     this.status.textContent = t(starting ? "demos.failed" : "demos.demoError", { message: String(message).slice(0, 500) });
   }
 
-  /** Calls a demo function of the kernel (queued behind the cells). @param {string} name @param {object} kwargs */
+  /**
+   * Calls a demo function of the kernel (queued behind the cells), with the page's
+   * decimal mark for its pictures. @param {string} name @param {object} kwargs
+   */
   call(name, kwargs) {
-    return this.book.call("nnbook_kernel.demos", name, kwargs);
+    return this.book.call("nnbook_kernel.demos", name, { decimal: decimalMark, ...kwargs });
   }
 
   async start() {
