@@ -41,7 +41,7 @@ class BundleError(RuntimeError):
     """esbuild could not bundle the browser code; the message says why."""
 
 
-def _inputs_hash() -> str:
+def inputs_hash() -> str:
     digest = hashlib.sha256()
     for path in sorted(WEB.rglob("*")) + [LOCK]:
         if path.is_file():
@@ -53,7 +53,7 @@ def bundle_web(cache_root: Path) -> Path:
     """The folder of bundled scripts and styles, built if its inputs changed."""
     out = Path(cache_root) / "web"
     stamp = out / ".inputs.sha256"
-    wanted = _inputs_hash()
+    wanted = inputs_hash()
     if stamp.is_file() and stamp.read_text().strip() == wanted:
         return out
     if not ESBUILD.is_file():

@@ -36,7 +36,12 @@ class MathError(RuntimeError):
 
 class MathRenderer:
     def __init__(self, cache: Path):
-        self.cache = Path(cache) / "math"
+        # Cached by TeX and by what typesets it (this script, MathJax's locked version, the
+        # fonts' path): a change in any of them typesets everything again.
+        version = json.loads((ROOT / "node_modules" / "mathjax-full" / "package.json").read_text()).get("version", "?") \
+            if (ROOT / "node_modules" / "mathjax-full" / "package.json").is_file() else "?"
+        self.key = hashlib.sha256(SCRIPT.read_bytes() + version.encode() + FONTS.encode()).hexdigest()[:12]
+        self.cache = Path(cache) / "math" / self.key
         self.cache.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen | None = None
         self.seen: dict[tuple[str, bool], None] = {}

@@ -37,8 +37,9 @@ def kept(rel: str) -> bool:
     return not (name in SKIPPED_NAMES or name.endswith(SKIPPED_SUFFIXES) or rel.startswith(SKIPPED_DIRS))
 
 
-def write_manifest(site: Path, gzipped: list[str] | None = None) -> Path:
-    """Write sw-manifest.js; ``gzipped``: files the service worker fetches as their .gz copy."""
+def write_manifest(site: Path, gzipped: list[str] | None = None, build: str = "") -> Path:
+    """Write sw-manifest.js; ``gzipped``: files the service worker fetches as their .gz copy;
+    ``build``: the version the book's own asset URLs carry (?v=)."""
     files = {}
     for path in sorted(site.rglob("*")):
         rel = path.relative_to(site).as_posix()
@@ -47,7 +48,7 @@ def write_manifest(site: Path, gzipped: list[str] | None = None) -> Path:
     wanted = gzipped if gzipped is not None else [f"pyodide/{name}" for name in precompress.COMPRESSED]
     gzipped = [name for name in wanted if name in files and (site / f"{name}{precompress.SUFFIX}").is_file()]
     version = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:16]
-    data = {"version": version, "files": files, "gzipped": gzipped}
+    data = {"version": version, "build": build, "files": files, "gzipped": gzipped}
     text = f"self.NNBOOK_MANIFEST = {json.dumps(data, indent=0, sort_keys=True)};\n"
     dest = site / MANIFEST
     if not dest.is_file() or dest.read_text() != text:

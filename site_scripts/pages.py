@@ -97,13 +97,23 @@ def drop_alternate_links(page_html: str) -> str:
     return ALTERNATE_LINK.sub("", page_html)
 
 
-def relative_language_links(page_html: str, root: str) -> str:
-    return ABSOLUTE_LANGUAGE_LINK.sub(lambda m: f'<a href="{root}{m.group(1)}" hreflang="', page_html)
+def relative_language_links(page_html: str, root: str, site_path: str = "") -> str:
+    """The language menu's links (``/fr/page/``, or ``/book/fr/page/`` with a site_url path)
+    made relative to the page."""
+    prefix = site_path.strip("/") + "/" if site_path.strip("/") else ""
+
+    def relative(m: re.Match) -> str:
+        path = m.group(1)
+        if prefix and path.startswith(prefix):
+            path = path[len(prefix):]
+        return f'<a href="{root}{path}" hreflang="'
+
+    return ABSOLUTE_LANGUAGE_LINK.sub(relative, page_html)
 
 
 ROOT_SCRIPT = (
     "(function(){{var known={known};var parts=location.pathname.split('/').filter(Boolean);"
-    "var root='/';if(parts.length&&known.indexOf(parts[0])<0&&parts[0]!=='404.html')root='/'+parts[0]+'/';"
+    "var root='/';if(parts.length>1&&known.indexOf(parts[0])<0)root='/'+parts[0]+'/';"
     "var base=document.createElement('base');base.href=root;document.head.prepend(base);"
     # the theme's own config holds root-absolute URLs too: set them to the root found
     "new MutationObserver(function(list,watch){{var c=document.getElementById('__config');"
@@ -116,19 +126,22 @@ ABSOLUTE_URL = re.compile(r'(\s(?:href|src)=")/(?!/)')
 H1 = re.compile(r"<h1[^>]*>.*?</h1>", re.S)
 
 
-def not_found_page(page_html: str, words: dict, top_level: list[str], home: str) -> str:
+def not_found_page(page_html: str, words: dict, top_level: list[str], home: str, site_path: str = "") -> str:
     """A 404 page in the build's language that works wherever the host serves it.
 
-    A host serves 404.html for any missing address, at any depth, and the book may live
-    under a path (a project's GitHub Pages): the page's links are made relative to a
-    ``<base>`` that a small script sets from the address — the site's root, or its first
-    folder when that is not one of the book's own (``top_level``).
+    A host serves 404.html for any missing address, at any depth. With a site_url that has
+    a path, the theme's links already carry it. Without one, the book may still live under a
+    path (a project's GitHub Pages): the page's links are made relative to a ``<base>`` that
+    a small script sets from the address: the site's root, or the address's first folder
+    when that is not one of the book's own (``top_level``) and more follows it.
     """
-    script = ROOT_SCRIPT.format(known=sorted(top_level))
-    html_ = ABSOLUTE_URL.sub(r"\1", page_html)
     message = (f'<h1>{words["notFoundTitle"]}</h1>\n<p>{words["notFound"]} '
-               f'<a href="{home}">{words["notFoundLink"]}</a></p>')
-    html_ = H1.sub(lambda m: message, html_, count=1)
+               f'<a href="{site_path or ""}{home}">{words["notFoundLink"]}</a></p>')
+    html_ = H1.sub(lambda m: message, page_html, count=1)
     html_ = re.sub(r"<title>[^<]*</title>", f"<title>{words['notFoundTitle']}</title>", html_, count=1)
+    if site_path:
+        return book_head(drop_alternate_links(html_), None, None)
+    script = ROOT_SCRIPT.format(known=sorted(top_level))
+    html_ = ABSOLUTE_URL.sub(r"\1", html_)
     html_ = html_.replace("<head>", f"<head>\n<script>{script}</script>", 1)
     return book_head(drop_alternate_links(html_), None, None)

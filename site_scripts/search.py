@@ -5,7 +5,7 @@ search index (one for the whole site, as mkdocs-static-i18n merges it) into
 ``search/search_index.<lang>.json``, each holding only that language's pages, and turns
 the TeX in their text (``\\(w_i\\)``, ``\\begin{aligned}``) into what a reader would type
 or read (``w_i``, ``σ(z) = 1/(1 + e^{−z})``). The page's script gives Material the index
-of the page's language (``site_scripts/web/search.py``'s counterpart, ``search.js``).
+of the page's language (``site_scripts/web/search.js``), when the reader first searches.
 
 What it is not: the search itself (Material's, in its own worker).
 """

@@ -9,7 +9,8 @@ restore, as binary packages cannot be in a snapshot.
 
 A snapshot fits one build only: the same Pyodide core and the same ``python_stdlib.zip``
 (imported modules keep offsets into it). So the file starts with a header of its own:
-``NNBOOKSNAP1`` and the sha256 of the standard library it was made with. It is published
+``NNBOOKSNAP2``, the sha256 of the standard library and of the lock it was made with (the
+lock names the kernel wheel whose modules it holds). It is published
 gzipped only (``snapshot.bin.gz``: 4 MB for 21), kept so by the service worker, and
 inflated by the page's worker, which
 compares the header with the library it fetched, and starts Python the normal way when
@@ -31,22 +32,23 @@ log = logging.getLogger("mkdocs.plugins.nnbook.snapshot")
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = Path(__file__).resolve().parent / "web" / "snapshot.cjs"
 FILE = "snapshot.bin"
-MAGIC = b"NNBOOKSNAP1\0"
-HEADER = len(MAGIC) + 32
+MAGIC = b"NNBOOKSNAP2\0"
+HEADER = len(MAGIC) + 64
 # What the snapshot has imported: the standard library the kernel uses, and the kernel.
 MODULES = ("ast", "asyncio", "json", "tokenize", "traceback", "linecache", "inspect", "dataclasses",
            "base64", "contextlib", "nnbook_kernel.runner")
 PACKAGES = (ROOT / "site_scripts" / "kernel" / "nnbook_kernel",)
 # Bump when what goes into the snapshot changes.
-KEY = f"3:{','.join(MODULES)}:{hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:16]}"
+KEY = f"4:{','.join(MODULES)}:{hashlib.sha256(SCRIPT.read_bytes()).hexdigest()[:16]}"
 
 
 class SnapshotError(RuntimeError):
     """The snapshot could not be made; the message says why."""
 
 
-def header(stdlib: bytes) -> bytes:
-    return MAGIC + hashlib.sha256(stdlib).digest()
+def header(stdlib: bytes, lock: bytes) -> bytes:
+    """The snapshot's own header: what it was made with, for the worker to compare."""
+    return MAGIC + hashlib.sha256(stdlib).digest() + hashlib.sha256(lock).digest()
 
 
 def write_snapshot(runtime: Path, cache: Path) -> Path:
@@ -74,7 +76,7 @@ def write_snapshot(runtime: Path, cache: Path) -> Path:
         for old in cache.glob("*.bin"):
             old.unlink()
         tmp = cache / "snapshot.tmp"
-        tmp.write_bytes(header(stdlib) + raw.read_bytes())
+        tmp.write_bytes(header(stdlib, (runtime / "pyodide-lock.json").read_bytes()) + raw.read_bytes())
         raw.unlink()
         tmp.rename(cached)
     dest = runtime / FILE

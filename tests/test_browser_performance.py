@@ -284,7 +284,8 @@ def test_a_snapshot_that_does_not_fit_falls_back_to_a_normal_start(new_page, sit
     data = gzip.decompress(path.read_bytes())
     path.unlink()  # (a hard link: replaced, not written through)
     if problem == "stale":  # made with another standard library: the header says so
-        path.write_bytes(gzip.compress(snapshot.header(b"another build's python_stdlib.zip") + data[snapshot.HEADER:]))
+        lock = (served / "pyodide" / "pyodide-lock.json").read_bytes()
+        path.write_bytes(gzip.compress(snapshot.header(b"another build's python_stdlib.zip", lock) + data[snapshot.HEADER:]))
     elif problem == "broken":  # the right header, then bytes Pyodide cannot restore
         path.write_bytes(gzip.compress(data[: snapshot.HEADER] + b"\x00" * 4096))
     offline.write_manifest(served, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED])

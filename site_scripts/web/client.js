@@ -85,10 +85,12 @@ export class PythonClient extends EventTarget {
     this.worker = worker;
     performance.mark("nnbook:worker-created");
     worker.onmessage = (event) => this.receive(event.data);
+    // An error the worker did not catch: while loading, the load has failed; once Python
+    // is ready, the worker reports its own errors as faults, and this is only logged.
     worker.onerror = (event) => {
       event.preventDefault();
-      this.failAll(new PythonError({ name: "Error", message: event.message || "the Python worker failed" }));
-      this.abortLoading?.(new PythonError({ name: "LoadError", message: event.message || "the Python worker failed" }));
+      if (this.abortLoading) this.abortLoading(new PythonError({ name: "LoadError", message: event.message || "the Python worker failed" }));
+      else console.warn("nnbook: the Python worker reported", event.message);
     };
     const loading = this.request("init", this.options.init, (/** @type {any} */ event) => {
       if (event.type === "progress") this.emit("progress", event);

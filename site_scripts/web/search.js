@@ -26,7 +26,11 @@ export function deferSearch(lang) {
   const listeners = [
     ["focusin", (/** @type {Event} */ e) => /** @type {Element} */ (e.target).matches?.(".md-search__input") && wanted()],
     ["click", (/** @type {Event} */ e) => /** @type {Element} */ (e.target).closest?.("label[for='__search'], .md-search") && wanted()],
-    ["keydown", (/** @type {KeyboardEvent} */ e) => ["/", "s", "f", "S", "F"].includes(e.key) && wanted()],
+    ["keydown", (/** @type {KeyboardEvent} */ e) => {
+      const target = /** @type {HTMLElement} */ (e.target);
+      const typing = target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName);
+      if (!typing && ["/", "s", "f", "S", "F"].includes(e.key)) wanted();
+    }],
   ];
   for (const [type, listener] of listeners) document.addEventListener(type, listener, true);
   if (new URLSearchParams(location.search).has("q")) release();

@@ -4,10 +4,17 @@
  * every read of window.localStorage: the theme's own inline scripts would fail, twice,
  * before the page is even drawn. This script runs first; in that case it puts a storage
  * that lives in the page's memory in its place, so nothing throws and the reader's edits
- * last until the page closes (the cells say so when an edit cannot be kept).
+ * last until the page closes (a cell says so at the reader's first edit: storageIsMemory).
  *
  * Not for: the cells' saved edits (cells/storage.js), which never assume storage works.
  */
+
+let inMemory = false;
+
+/** True when this page's storage is the one in memory (edits last until the page closes). */
+export function storageIsMemory() {
+  return inMemory;
+}
 
 export function shimStorageIfDisabled() {
   try {
@@ -25,6 +32,7 @@ export function shimStorageIfDisabled() {
     };
     try {
       Object.defineProperty(window, "localStorage", { value: memory, configurable: true });
+      inMemory = true;
       return true;
     } catch {
       return false;

@@ -18,7 +18,9 @@
  * copy planted any other way from ever running.
  *
  * Serving: pages (HTML) from the network first, from the cache when offline; every other
- * listed file from the cache first. Anything else goes to the network untouched.
+ * listed file from the cache first. The book's own scripts and styles carry their build's
+ * version in their URL (?v=): a page of a newer build than this worker's gets them from the
+ * network, never an older copy. Anything else goes to the network untouched.
  * Not for: deciding what the book contains (the build does) or starting Python.
  */
 "use strict";
@@ -85,6 +87,14 @@ async function fill() {
   const cache = await caches.open(CACHE);
   const old = (await caches.keys()).filter((name) => name.startsWith(PREFIX) && name !== CACHE);
   const work = [...ENTRIES].map(([url, hash]) => async () => {
+    try {
+      await keep(url, hash);
+    } catch (error) {
+      // This one is fetched from the network when asked; the rest is still kept.
+      console.warn("nnbook: not kept for offline reading:", String(error));
+    }
+  });
+  const keep = async (url, hash) => {
     if (await trusted(cache, url, hash)) return;
     for (const name of old) {
       const kept = await trusted(await caches.open(name), url, hash);
@@ -94,7 +104,7 @@ async function fill() {
       }
     }
     await cache.put(url, await checked(url, await download(url), hash));
-  });
+  };
   // A few at a time: the page may still be starting.
   const runners = Array.from({ length: 4 }, async () => {
     while (work.length) await work.shift()();
@@ -146,6 +156,8 @@ self.addEventListener("fetch", (event) => {
   const { request } = event;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE)) return;
   const url = new URL(request.url);
+  const wanted = url.searchParams.get("v");
+  if (wanted && wanted !== MANIFEST.build) return; // another build's page: the network answers
   url.search = "";
   url.hash = "";
   if (request.mode === "navigate" || request.destination === "document") {

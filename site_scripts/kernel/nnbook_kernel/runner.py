@@ -183,6 +183,13 @@ def hints(exc: BaseException, source: str = "") -> list[str]:
     return []
 
 
+def _safe_hints(exc: BaseException, source: str) -> list[str]:
+    try:
+        return hints(exc, source)
+    except Exception:  # e.g. find_spec() on a module a cell put in sys.modules without a spec
+        return []
+
+
 def _through(exc: BaseException, files: tuple[str, ...]) -> bool:
     tb = exc.__traceback__
     while tb is not None:
@@ -249,13 +256,22 @@ def _line(exc: BaseException, tb, filename: str, source: str) -> int | None:
 
 
 def _error(exc: BaseException, filename: str, source: str = "") -> dict:
+    """The error's reply; never raises (an error out of the kernel would count as a crash)."""
+    try:
+        return _error_info(exc, filename, source)
+    except BaseException:  # a reader's exception may break anything about itself
+        name = getattr(type(exc), "__name__", "Exception")
+        return {"name": str(name), "message": "", "traceback": f"{name}\n", "line": None, "hints": []}
+
+
+def _error_info(exc: BaseException, filename: str, source: str) -> dict:
     tb = _reader_frames(exc.__traceback__)
     error = {
         "name": type(exc).__name__,
         "message": _message(exc),
         "traceback": _traceback_text(exc, tb),
         "line": _line(exc, tb, filename, source),
-        "hints": hints(exc, source),
+        "hints": _safe_hints(exc, source),
     }
     missing = getattr(exc, "name", None) if isinstance(exc, NameError) else None
     if isinstance(missing, str) and missing.isidentifier():
@@ -357,7 +373,10 @@ def _shown(value, compiled: Compiled) -> dict:
 
 def _failed(exc: BaseException, filename: str, source: str) -> dict:
     if isinstance(exc, SystemExit):  # sys.exit(), exit(): the cell ends, the page's Python does not
-        display.send_open_figures()
+        try:
+            display.send_open_figures()
+        except BaseException as error:  # a figure that cannot be drawn: its error, not a crash
+            return {"error": _error(error, filename, source)}
         code = exc.code
         return {"value": None, "exit": None if code is None else cap(_safe_repr(code), streams.limits.traceback)}
     display.close_figures()

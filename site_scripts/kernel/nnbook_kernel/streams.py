@@ -37,6 +37,7 @@ limits = Limits()
 _emit = None
 _kind: str | None = None  # the stream of the text not sent yet
 _text: list[str] = []
+_pending = 0  # characters in _text
 _last_send = 0.0
 sent = 0  # characters sent by the running cell
 dropped = 0  # characters it printed beyond limits.full_output
@@ -57,14 +58,18 @@ def install() -> None:
 
 
 def start_cell() -> None:
-    global sent, dropped
-    flush()
+    """A new cell starts: text a previous cell's leftovers wrote since is dropped, not sent
+    as this cell's output."""
+    global sent, dropped, _kind, _pending
+    _text.clear()
+    _kind = None
+    _pending = 0
     sent = dropped = 0
 
 
 def flush() -> None:
     """Send the text that is waiting."""
-    global _kind, _last_send, sent
+    global _kind, _last_send, sent, _pending
     if _text and _emit is not None:
         text = "".join(_text)
         for start in range(0, len(text), limits.chunk):
@@ -72,14 +77,15 @@ def flush() -> None:
         sent += len(text)
     _text.clear()
     _kind = None
+    _pending = 0
     _last_send = time.monotonic()
 
 
 def write(kind: str, text: str) -> None:
-    global _kind, dropped
+    global _kind, dropped, _pending
     if not text:
         return
-    room = limits.full_output - sent - sum(map(len, _text))
+    room = limits.full_output - sent - _pending
     if room <= 0:
         dropped += len(text)
         return
@@ -90,6 +96,7 @@ def write(kind: str, text: str) -> None:
         flush()  # stdout and stderr stay in the order they were written
     _kind = kind
     _text.append(text)
+    _pending += len(text)
     if time.monotonic() - _last_send >= BATCH:
         flush()
 

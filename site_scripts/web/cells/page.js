@@ -20,6 +20,8 @@ import { SavedEdits } from "./storage.js";
 import { RuntimeStatus } from "./status.js";
 
 const PLOTS = /\bmatplotlib\b/;
+const HISTORY = 200; // runs kept for a replay
+const CRASH_AGAIN_MS = 3000; // a crash this soon after a replay is not replayed again
 
 export class CellsPage {
   /** @param {import("../book.js").Book} book */
@@ -42,7 +44,9 @@ export class CellsPage {
     this.python.addEventListener("failed", (/** @type {any} */ e) => {
       for (const cell of this.cells) cell.showLoadFailure(e.detail.error);
     });
-    this.python.addEventListener("crashed", () => this.replay("crashed"));
+    this.python.addEventListener("crashed", () => this.crashed());
+    this.replaying = false;
+    this.lastReplay = -Infinity;
     this.queue.idleListeners.add(() => this.warmPlots());
   }
 
@@ -109,11 +113,24 @@ export class CellsPage {
     if (PLOTS.test(cell.code)) this.prefetchPlots();
   }
 
-  /** A successful run, for replays: the last run of a cell replaces its earlier ones. */
+  /**
+   * A successful run, for replays: the runs in the order they happened (a cell run twice in
+   * a row counts once; a cell run again after others counts again, as its names changed in
+   * between), at most HISTORY of them.
+   */
   ran(/** @type {Cell} */ cell, /** @type {string} */ code, /** @type {number} */ seconds) {
-    this.history = this.history.filter((entry) => entry.cell !== cell);
-    this.history.push({ cell, code, seconds });
+    const last = this.history[this.history.length - 1];
+    if (last && last.cell === cell) this.history.pop();
+    this.history.push({ cell, code, seconds, at: performance.now() });
+    if (this.history.length > HISTORY) this.history.shift();
     this.book.noteRun(cell.id, code);
+  }
+
+  /** Forget what ran: a new Python has none of it. */
+  forgetRuns() {
+    this.history = [];
+    this.book.forgetRuns();
+    for (const cell of this.cells) cell.ranCode = null;
   }
 
   // --- NameError: a name an earlier cell defines
@@ -140,7 +157,7 @@ export class CellsPage {
     const job = /** @type {any} */ (this.queue.active);
     if (!job) return;
     if (job.replay) {
-      job.stopReplay();
+      job.stopReplay("stopped");
       return;
     }
     if (!job.executing) {
@@ -163,12 +180,11 @@ export class CellsPage {
   restart() {
     this.queue.cancelWaiting(() => true, "notRunStopped");
     const job = /** @type {any} */ (this.queue.active);
-    if (job) job.restarted = true;
+    if (job?.replay) job.stopReplay("restarted");
+    else if (job) job.restarted = true;
     this.python.terminate("restarted");
-    this.history = [];
-    this.book.forgetRuns();
+    this.forgetRuns();
     for (const cell of this.cells) {
-      cell.ranCode = null;
       if (cell.state !== "idle") cell.setState("idle", t("cells.restartedNote"));
     }
     this.status.set(t("cells.restarting"));
@@ -178,46 +194,82 @@ export class CellsPage {
     }, { first: true });
   }
 
-  /** @param {string} why "stopped" | "crashed" */
+  /** Pyodide itself failed: a new Python re-runs what had run, unless that just crashed too. */
+  crashed() {
+    const now = performance.now();
+    if (this.replaying || now - this.lastReplay < CRASH_AGAIN_MS) {
+      const job = /** @type {any} */ (this.queue.active);
+      if (job?.replay) job.stopReplay("crashed");
+      this.forgetRuns();
+      this.status.set(t("cells.crashedAgain"), "error");
+      return;
+    }
+    // A crash right after a cell's reply is that cell's doing: it is not re-run.
+    const last = this.history[this.history.length - 1];
+    if (last && now - last.at < CRASH_AGAIN_MS) this.history.pop();
+    this.replay("crashed");
+  }
+
+  /**
+   * A new Python re-runs the runs kept, in their order, each shown as running (its Stop ends
+   * the replay). What is re-run goes back into the record only once it succeeded; a run that
+   * fails, or took longer than limits.replay_seconds, is not re-run, and its cell says so.
+   * @param {string} why "stopped" | "crashed"
+   */
   replay(why) {
     const runs = [...this.history];
+    this.forgetRuns();
     const page = this;
-    let stopped = false;
+    let stopped = null;
     this.queue.schedule({
       replay: true,
-      stopReplay() {
-        stopped = true;
+      stopReplay(reason = "stopped") {
+        stopped = reason;
         page.python.terminate("stopped");
       },
       async start() {
+        page.replaying = true;
+        try {
+          await this.replayAll();
+        } finally {
+          page.replaying = false;
+          page.lastReplay = performance.now();
+        }
+      },
+      async replayAll() {
         page.status.set(t(why === "crashed" ? "cells.restartingCrashed" : "cells.restarting"));
         try {
           await page.python.start();
         } catch {
           return; // the load failure is shown
         }
-        const kept = [];
+        const seconds = numberFormat({ maximumFractionDigits: 1 });
         for (const [i, entry] of runs.entries()) {
           if (stopped) break;
+          const { cell } = entry;
           if (entry.seconds > page.limits.replay_seconds) {
-            entry.cell.ranCode = null;
-            entry.cell.setState("idle", t("cells.notReplayedSlow", { seconds: numberFormat({ maximumFractionDigits: 1 }).format(entry.seconds) }));
+            cell.setState("idle", t("cells.notReplayedSlow", { seconds: seconds.format(entry.seconds) }));
             continue;
           }
           page.status.set(t("cells.replaying", { n: i + 1, total: runs.length }));
+          const before = { state: cell.state, status: cell.status.textContent || "" };
+          cell.setState("running", t("cells.replayingCell"));
           try {
-            await page.python.request("run", { code: entry.code, cell: entry.cell.id, scheme: page.scheme() });
-            kept.push(entry);
-          } catch {
-            entry.cell.ranCode = null;
+            await page.python.request("run", { code: entry.code, cell: cell.id, scheme: page.scheme() });
+            cell.setState(before.state, before.status);
+            page.ran(cell, entry.code, entry.seconds);
+            cell.ranCode = entry.code;
+          } catch (error) {
+            if (stopped) {
+              cell.setState(before.state, before.status);
+              break;
+            }
+            cell.setState("idle", t("cells.notReplayedFailed", { name: String(/** @type {any} */ (error)?.name || "Error") }));
           }
         }
-        for (const entry of runs) if (!kept.includes(entry)) entry.cell.ranCode = null;
-        page.history = kept;
-        page.book.forgetRuns();
-        for (const entry of kept) page.book.ranCodes.set(entry.cell.id, entry.code);
         if (stopped) {
-          page.status.set(t("cells.replayStopped"));
+          for (const entry of runs) if (entry.cell.ranCode === null && entry.cell.state === "done") entry.cell.setState("idle", t("cells.replayStopped"));
+          if (stopped === "stopped") page.status.set(t("cells.replayStopped"));
           return;
         }
         page.status.ready();

@@ -12,6 +12,8 @@
  * Not for: the editor (cells/editor.js) or the cell's buttons (cells/cell.js).
  */
 
+import { storageIsMemory } from "../storage-shim.js";
+
 const DEBOUNCE_MS = 400;
 
 /** cyrb53: a short, stable fingerprint (crypto.subtle needs a secure context). @param {string} text */
@@ -79,9 +81,10 @@ export class SavedEdits {
         const storage = store();
         if (!storage) throw new Error("localStorage is disabled");
         storage.setItem(this.key(id), JSON.stringify({ code, original: fingerprint(original) }));
+        if (storageIsMemory()) throw new Error("storage is turned off: kept in memory only");
         handlers.onSaved();
       } catch (error) {
-        this.remove(id); // never leave an older copy behind
+        if (!storageIsMemory()) this.remove(id); // never leave an older copy behind
         handlers.onFailure(error);
       }
     };

@@ -21,8 +21,6 @@
 
 /** @typedef {{indexURL: string, packages: Record<string, {file_name: string, sha256: string, depends: string[]}>}} Lock */
 
-export const GZIPPED = ["pyodide.asm.wasm"];
-
 export class Downloads {
   /** @param {typeof fetch} plainFetch @param {(bytes: number) => void} onBytes */
   constructor(plainFetch, onBytes) {
@@ -132,31 +130,31 @@ export class Downloads {
   lock(indexURL) {
     const url = new URL("pyodide-lock.json", indexURL).href;
     const text = this.fetchOk(url).then((r) => r.text());
+    this.lockText = text;
     this.early.set(url, text.then((t) => new Response(t, { headers: { "Content-Type": "application/json" } })));
     return text.then((t) => /** @type {Lock} */ ({ indexURL, ...JSON.parse(t) }));
   }
 
   /**
-   * The memory snapshot, without its header, if it was made with the standard library
-   * `stdlib` resolves to; null when there is none, it cannot be had, or it was made for
-   * another build (Python then starts the normal way). See site_scripts/snapshot.py.
-   * @param {string|null|undefined} url @param {Promise<ArrayBuffer>} stdlib
+   * The memory snapshot, without its header, if it was made with the standard library and
+   * the lock this visit fetched; null when there is none, it cannot be had, or it was made
+   * for another build (Python then starts the normal way). See site_scripts/snapshot.py.
+   * @param {string|null|undefined} url @param {Promise<ArrayBuffer>} stdlib @param {Promise<string>} lock
    */
-  async snapshot(url, stdlib) {
+  async snapshot(url, stdlib, lock) {
     if (!url) return null;
     try {
       // gzipped (4 MB for 21): smaller to keep, and to check, in the service worker's cache
       const packed = await this.fetchOk(url);
       const body = /** @type {ReadableStream} */ (packed.body).pipeThrough(new DecompressionStream("gzip"));
       const data = await new Response(body).arrayBuffer();
-      this.count(data);
-      const magic = new TextEncoder().encode("NNBOOKSNAP1\0");
-      const head = new Uint8Array(data, 0, magic.length + 32);
+      const magic = new TextEncoder().encode("NNBOOKSNAP2\0");
+      const head = new Uint8Array(data, 0, magic.length + 64);
       if (!magic.every((byte, i) => head[i] === byte)) return null;
-      const made = head.subarray(magic.length);
-      const have = new Uint8Array(await crypto.subtle.digest("SHA-256", await stdlib));
-      if (!have.every((byte, i) => made[i] === byte)) return null;
-      return new Uint8Array(data, magic.length + 32);
+      const digest = async (/** @type {BufferSource} */ bytes) => new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+      const have = [...(await digest(await stdlib)), ...(await digest(new TextEncoder().encode(await lock)))];
+      if (!have.every((byte, i) => head[magic.length + i] === byte)) return null;
+      return new Uint8Array(data, magic.length + 64);
     } catch {
       return null;
     }

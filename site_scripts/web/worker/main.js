@@ -57,6 +57,12 @@ function fault(/** @type {any} */ reason) {
 scope.addEventListener("unhandledrejection", (/** @type {PromiseRejectionEvent} */ event) => {
   if (event.reason?.name !== "OfflineError") fault(event.reason); // not a reader's js.fetch
 });
+// An error thrown in a callback (a reader's js.setTimeout, say) is reported here, not to the
+// page's onerror: the request that is running goes on.
+scope.addEventListener("error", (/** @type {ErrorEvent} */ event) => {
+  event.preventDefault();
+  fault(event.error || event.message);
+});
 
 class PythonFailure extends Error {
   /** @param {protocol.ErrorInfo} info */
@@ -158,7 +164,7 @@ async function handle(/** @type {any} */ msg) {
     if (!handler) throw new Error(`unknown request type "${String(msg.type).slice(0, 40)}"`);
     post(protocol.result(msg.id, await handler(msg)));
   } catch (error) {
-    post(protocol.failure(msg.id, error.info || protocol.errorInfo(error)));
+    post(protocol.failure(msg.id, error?.info || protocol.errorInfo(error)));
   }
 }
 
@@ -171,5 +177,5 @@ scope.addEventListener("message", (/** @type {MessageEvent} */ event) => {
       (error) => post(protocol.failure(msg.id, protocol.errorInfo(error))));
     return;
   }
-  queue = queue.then(() => handle(msg));
+  queue = queue.then(() => handle(msg)).catch((error) => fault(error)); // the next request still runs
 });
