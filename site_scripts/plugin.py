@@ -237,7 +237,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
 
     def page_config(self, root: str, lang: str, python: bool) -> dict:
         """The book's config as the page's script reads it (site_scripts/web/config.js)."""
-        runtime = f"{root}pyodide/"
+        index = f"{root}pyodide/"
         limits = dict(self.config.limits)
         return {
             "lang": lang,
@@ -245,7 +245,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             "strings": strings.load(lang),
             "limits": limits,
             "runtime": {
-                "index": runtime,
+                "index": index,
                 "worker": f"{root}{ASSETS}worker.js?v={self.version}",
                 "editor": f"{root}{ASSETS}editor.js?v={self.version}",
                 "mathjax": f"{root}assets/vendor/mathjax/tex-chtml.js",
@@ -253,7 +253,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                 "kernel": runtime.KERNEL_LOCK_NAME,
                 "preload": {"packages": list(self.config.preload), "modules": list(self.config.preload_modules)},
                 "startBytes": self._startup_bytes,
-                "snapshot": f"{runtime}snapshot.bin.gz" if self.config.snapshot else None,
+                "snapshot": f"{index}snapshot.bin.gz" if self.config.snapshot else None,
                 "serviceWorker": f"{root}sw.js" if self.config.offline else None,
                 "scope": root,
             },
