@@ -153,7 +153,8 @@ def test_no_route_reaches_another_origin_or_the_books_storage(new_page, site_url
     assert page.evaluate(book_keys) == keys_before
     assert page.evaluate("indexedDB.databases().then((d) => d.map((x) => x.name))") == []
     # Python is untouched by all this.
-    assert run(page, second).strip()
+    set_code(page, second, "print(6 * 7)")
+    assert run(page, second).strip() == "42"
 
 
 def test_a_cell_cannot_plant_a_script_in_the_offline_copy(new_page, site_url, listener):

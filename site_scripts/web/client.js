@@ -8,8 +8,8 @@
  *   const reply = await python.request("run", {code, cell}, (event) => ...);
  *
  * Events (CustomEvent, detail in brackets): "progress" {stage, bytes, total, packages},
- * "ready" {version, snapshot}, "failed" {error}, "crashed" {error} (Pyodide itself
- * failed; the worker is gone), "terminated" {reason}, "mark" {name, time}.
+ * "ready" {version, snapshot}, "failed" {error}, "crashed" {error, deferred} (Pyodide
+ * itself failed, in a request or after one; the worker is gone), "terminated" {reason}, "mark" {name, time}.
  *
  * The worker is made from a blob: URL that imports the book's worker script, so it is
  * bound by the page's Content-Security-Policy (see worker/sandbox.js). Every message from
@@ -150,7 +150,7 @@ export class PythonClient extends EventTarget {
     const problem = protocol.checkIncoming(message, waiting?.type);
     if (message?.type === "fault" && !problem) {
       if (this.abortLoading) this.abortLoading(new PythonError({ name: "LoadError", message: message.message }));
-      else if (message.fatal) this.crash(new PythonError({ name: "Error", message: message.message, fatal: true }));
+      else if (message.fatal) this.crash(new PythonError({ name: "Error", message: message.message, fatal: true }), true);
       return;
     }
     if (!waiting) return;
@@ -179,12 +179,16 @@ export class PythonClient extends EventTarget {
     if (error.fatal) this.crash(error);
   }
 
-  /** Pyodide failed for good: every request fails with `error`, the worker is ended. @param {PythonError} error */
-  crash(error) {
+  /**
+   * Pyodide failed for good: every request fails with `error`, the worker is ended.
+   * `deferred`: it failed outside any request (after one had been answered).
+   * @param {PythonError} error @param {boolean} [deferred]
+   */
+  crash(error, deferred = false) {
     for (const waiting of this.pending.values()) waiting.reject(error);
     this.pending.clear();
     this.terminate("crashed");
-    this.emit("crashed", { error });
+    this.emit("crashed", { error, deferred });
   }
 
   /** @param {Error} error */

@@ -44,7 +44,7 @@ export class CellsPage {
     this.python.addEventListener("failed", (/** @type {any} */ e) => {
       for (const cell of this.cells) cell.showLoadFailure(e.detail.error);
     });
-    this.python.addEventListener("crashed", () => this.crashed());
+    this.python.addEventListener("crashed", (/** @type {any} */ e) => this.crashed(e.detail.deferred));
     this.replaying = false;
     this.lastReplay = -Infinity;
     this.queue.idleListeners.add(() => this.warmPlots());
@@ -194,8 +194,11 @@ export class CellsPage {
     }, { first: true });
   }
 
-  /** Pyodide itself failed: a new Python re-runs what had run, unless that just crashed too. */
-  crashed() {
+  /**
+   * Pyodide itself failed: a new Python re-runs what had run, unless that just crashed too.
+   * @param {boolean} deferred it failed after a reply (the last run that succeeded did it)
+   */
+  crashed(deferred) {
     const now = performance.now();
     if (this.replaying || now - this.lastReplay < CRASH_AGAIN_MS) {
       const job = /** @type {any} */ (this.queue.active);
@@ -204,9 +207,10 @@ export class CellsPage {
       this.status.set(t("cells.crashedAgain"), "error");
       return;
     }
-    // A crash right after a cell's reply is that cell's doing: it is not re-run.
+    // A crash outside any request, right after a cell's reply, is that cell's doing (a task
+    // or callback it left): it is not re-run.
     const last = this.history[this.history.length - 1];
-    if (last && now - last.at < CRASH_AGAIN_MS) this.history.pop();
+    if (deferred && last && now - last.at < CRASH_AGAIN_MS) this.history.pop();
     this.replay("crashed");
   }
 

@@ -134,7 +134,7 @@ export class Mnist extends Demo {
 
   /** @param {number} i */
   async render(i) {
-    const titles = { digit: t("demos.digitTitle"), bars: t("demos.barsTitle") };
+    const titles = { digit: t("demos.digitTitle"), bars: t("demos.barsTitle"), network: t("demos.mnistNetTitle") };
     const d = await this.call("mnist_digit", { i, titles, shade: true });
     const [index, label, prediction, count] = [d.index, d.label, d.prediction, d.count].map(integer);
     d.probabilities.forEach(number);

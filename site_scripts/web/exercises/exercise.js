@@ -103,7 +103,8 @@ export class Exercise {
     const shown = /** @type {HTMLElement|null} */ (this.root.querySelector("[data-nnbook-solution-shown]"));
     const code = shown || element("pre", {}, this.solution);
     code.hidden = false;
-    const use = button("use-solution", t("exercises.useSolution"));
+    // No icon: the book's icons (dom.js) have none that means "put into the editor".
+    const use = element("button", { type: "button", class: "nnbook-button", "data-nnbook-action": "use-solution" }, t("exercises.useSolution"));
     use.addEventListener("click", () => {
       this.cell.editor.setCode(this.solution);
       this.cell.changed();
