@@ -1,6 +1,9 @@
 """How fast the book's live cells start in a real browser, next to a naive live-code page.
 
     python -m benchmarks.bench_browser [--runs 5] [--before REF] [--build-runs 1]
+        [--site DIR] [--before-site DIR] [--before-worktree PATH] [--settle 2] [--timeout 180]
+
+(``make bench RUNS=5 BEFORE=REF`` runs it with the other benchmarks.)
 
 What is measured (headless Chromium, Debian's; every time from the page's own clock,
 ``performance.now()``, whose zero is the navigation start; medians of ``--runs`` runs,
@@ -216,6 +219,7 @@ class Results:
     any_task: list = field(default_factory=list)
     sw_filled: list = field(default_factory=list)
     marks: dict = field(default_factory=lambda: {"cold": [], "second": [], "third": [], "figure": []})
+    page_times: dict = field(default_factory=lambda: {"cold": [], "second": [], "third": [], "figure": []})  # (DCL, click)
     predict: tuple | None = None
     offline: str = "not measured"
     offline_ok: bool | None = None
@@ -395,6 +399,7 @@ def measure(playwright, target: Target, run: int, args, scratch: Path) -> None:
             v, page = visit(context, target.url, [FIRST_CELL], args.timeout)
             first = v.output(FIRST_CELL)
             r.marks[kind].append(v.marks)
+            r.page_times[kind].append((v.bench["dcl"], min(v.bench["clicked"].values(), default=None)))
             if kind == "cold":
                 r.first_output.append(first / 1000)
                 r.ready.append(v.bench["ready"] / 1000 if v.bench["ready"] is not None else None)
@@ -435,6 +440,7 @@ def measure(playwright, target: Target, run: int, args, scratch: Path) -> None:
         v, page = visit(context, target.url, [FIGURE_CELL], args.timeout)
         r.figure.append(v.output(FIGURE_CELL) / 1000)
         r.marks["figure"].append(v.marks)
+        r.page_times["figure"].append((v.bench["dcl"], min(v.bench["clicked"].values(), default=None)))
         page.close()
     finally:
         context.close()
@@ -523,17 +529,20 @@ def print_waterfalls(target: Target) -> None:
     runs = len(r.marks["cold"])
     blocks = [
         ("first visit (cold profile; matplotlib-ready: preloaded once Python is idle, after the first output)",
-         r.marks["cold"], PHASES + ("matplotlib-ready",)),
-        ("figure runs (cold profile; sigmoid and the plot clicked at load)", r.marks["figure"], PHASES[:-2] + FIGURE_PHASES),
-        ("second visit", r.marks["second"], PHASES),
-        ("third visit (disk profile, service worker filled)", r.marks["third"], PHASES),
+         "cold", PHASES + ("matplotlib-ready",)),
+        ("figure runs (cold profile; sigmoid and the plot clicked at load)", "figure", PHASES[:-2] + FIGURE_PHASES),
+        ("second visit", "second", PHASES),
+        ("third visit (disk profile, service worker filled)", "third", PHASES),
     ]
     print(f"\nWaterfall of {target.label}: the median time (ms from navigation start) of each nnbook:* mark "
           f"over {runs} run(s); each bar runs from the phase above.")
-    shown = [(title, phase_times(marks_list, names)) for title, marks_list, names in blocks if marks_list]
-    scale = max((t for _, phases in shown for _, t, _ in phases if t is not None), default=1.0)
-    for title, phases in shown:
-        print(f"\n {title}")
+    shown = [(title, kind, phase_times(r.marks[kind], names)) for title, kind, names in blocks if r.marks[kind]]
+    scale = max((t for _, _, phases in shown for _, t, _ in phases if t is not None), default=1.0)
+    for title, kind, phases in shown:
+        dcl = med([d for d, _ in r.page_times[kind]])
+        click = med([c for _, c in r.page_times[kind]])
+        page = f"; page: DOMContentLoaded {dcl:.0f} ms, Run clicked {click:.0f} ms" if dcl and click else ""
+        print(f"\n {title}{page}")
         print(stats.waterfall(phases, width=64, scale_to=scale))
 
 

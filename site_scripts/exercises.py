@@ -169,7 +169,8 @@ def exercise_html(exercise: Exercise, words: dict) -> str:
 
     Hooks (for exercises/*.js and the tests): data-nnbook-exercise and data-nnbook-cell
     (the same id), data-nnbook-source (the starting code), data-nnbook-checks,
-    data-nnbook-hidden-checks, data-nnbook-solution, data-nnbook-hint (one per hint).
+    data-nnbook-hidden-checks, data-nnbook-solution (and data-nnbook-solution-shown, the same
+    highlighted, hidden), data-nnbook-hint (one per hint, hidden).
     """
     label = words["label"].replace("{title}", exercise.title)
     expected = "" if exercise.expected is None else exercise.expected
@@ -191,6 +192,8 @@ def exercise_html(exercise: Exercise, words: dict) -> str:
         f'<textarea hidden data-nnbook-checks aria-hidden="true">{_source(exercise.checks)}</textarea>'
         f'<textarea hidden data-nnbook-hidden-checks aria-hidden="true">{_source(exercise.hidden)}</textarea>'
         f'<textarea hidden data-nnbook-solution aria-hidden="true">{_source(exercise.solution)}</textarea>'
+        f'<div class="highlight nnbook-exercise-solution-code" data-nnbook-solution-shown hidden>'
+        f'<pre><code>{_code(exercise.solution)}</code></pre></div>'
         f"{hints}"
         f'<pre class="nnbook-output" data-nnbook-output{expected_attr}>{_source(expected)}</pre>'
         "</div>"

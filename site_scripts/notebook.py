@@ -5,10 +5,10 @@ page with live cells or exercises but the book's home page), next to the page:
 ``neural_networks/neural_networks-en.ipynb``, ``fr/neural_networks/neural_networks-fr.ipynb``.
 A notebook holds, in order:
 
-1. a few words on what it is (``notebook.intro``);
-2. the install cell: ``%pip install`` of matplotlib and of nnbook's wheel as the book
+1. the install cell: ``%pip install`` of matplotlib and of nnbook's wheel as the book
    publishes it (``wheels/`` at the site's root; the address is the book's ``site_url``
-   or, when the book has none, a ``BOOK`` variable a comment asks the reader to set);
+   or, when the book has none, an example address a comment asks the reader to replace);
+2. a few words on what the notebook is (``notebook.intro``);
 3. the exercises' checks (the notebook part of ``nnbook_kernel/exercises.py``, as it is,
    with the sentences of the page's language);
 4. the page: prose as Markdown cells (equations kept as ``$...$``, figures as attachments,
@@ -18,8 +18,10 @@ A notebook holds, in order:
    as its starting code, a cell of checks (``with checking(): ...``) and its hints and
    solution folded away.
 
-``add_link`` puts the page's "Download notebook" link (``a[data-nnbook-notebook]``) under
-its title. tests/test_notebook.py runs the notebooks top to bottom and compares their
+Running the page, the build also runs each exercise's checks on its starting code (they
+must fail) and on its solution (they must pass), and stops if one does not
+(``check_exercises``). ``add_link`` puts the page's "Download notebook" link
+(``a[data-nnbook-notebook]``) under its title. tests/test_notebook.py runs the notebooks top to bottom and compares their
 outputs with the page's.
 
 Not for: running the reader's code in the browser (the kernel) or the page's cells (cells.py).
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import os
 import re
@@ -56,6 +59,10 @@ IMAGE_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg
 
 class NotebookError(RuntimeError):
     """A notebook that cannot be made; the message says why and what to do."""
+
+
+class ExerciseError(NotebookError):
+    """An exercise whose starting code passes its checks, or whose solution fails them."""
 
 
 # ----------------------------------------------------------------------- the page's pieces
@@ -104,20 +111,12 @@ def notebook_path(page: str, lang: str, default_language: str, directory_urls: b
 def add_link(page_html: str, href: str, words: dict) -> str:
     """The "Download notebook" link, under the page's title."""
     link = (f'<p class="nnbook-notebook"><a class="nnbook-notebook-link" data-nnbook-notebook href="{href}" '
-            f'download title="{_attr(words["title"])}">{_escape(words["download"])}</a></p>')
+            f'download title="{html.escape(words["title"])}">{html.escape(words["download"])}</a></p>')
     end = page_html.find("</h1>")
     if end < 0:
         return link + page_html
     end += len("</h1>")
     return page_html[:end] + link + page_html[end:]
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _attr(text: str) -> str:
-    return _escape(text).replace('"', "&quot;")
 
 
 # ----------------------------------------------------------------------- prose
@@ -164,11 +163,13 @@ def _code_key() -> str:
     return digest.hexdigest()
 
 
-def run_pages(pages: list[list[tuple[str, str]]], cache: Path) -> list[list[dict]]:
+def run_pages(pages: list[list[list]], cache: Path) -> list[list[dict]]:
     """What each page's cells show, run top to bottom; each page in a fresh namespace.
 
-    A page is a list of (cell id, source); a cell's result is {"events": [[kind, ...]],
-    "reply": {...}}. Results are cached by the page's code and the code it runs on.
+    A page is a list of [cell id, source, exercise or None] (``page_runs``); a result is
+    {"events": [[kind, ...]], "reply": {...}}, and for an exercise also the verdicts of its
+    checks on its starting code and on its solution ("starter", "solution"). Results are
+    cached by the page's code and the code it runs on.
     """
     key = _code_key()
     folder = cache / CACHE_NAME
@@ -199,12 +200,13 @@ def run_pages(pages: list[list[tuple[str, str]]], cache: Path) -> list[list[dict
     return [results[k] for k in keys]
 
 
-def _run_in_this_process(pages: list[list[tuple[str, str]]]) -> list[list[dict]]:
+def _run_in_this_process(pages: list[list[list]]) -> list[list[dict]]:
     """Run pages with the book's kernel (this process then belongs to it: run it alone)."""
     import asyncio
 
     sys.path.insert(0, str(KERNEL_DIR))
     from nnbook_kernel import display, runner
+    from nnbook_kernel.exercises import run_checks
 
     events: list[list] = []
 
@@ -219,18 +221,33 @@ def _run_in_this_process(pages: list[list[tuple[str, str]]]) -> list[list[dict]]
     runner.start(emit, json.dumps({"limits": {}}))
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
+    def run(source: str, cell_id: str) -> dict:
+        events.clear()
+        reply = runner.run_cell(source, cell_id)
+        if not isinstance(reply, str):
+            reply = loop.run_until_complete(reply)
+        return {"events": [list(e) for e in events], "reply": json.loads(reply)}
+
+    def verdict(ran: dict, exercise: dict, cell_id: str) -> dict:
+        if "error" in ran["reply"]:
+            error = ran["reply"]["error"]
+            return {"passed": False, "failure": {"kind": "error", "call": "", "name": error["name"],
+                                                 "message": error["message"]}}
+        return run_checks(runner.namespace, exercise["checks"], exercise["hidden"], cell_id)
+
     results = []
     for page in pages:
         runner.namespace.clear()
         runner.namespace["__name__"] = "__main__"
         display.close_figures()
         shown = []
-        for cell_id, source in page:
-            events.clear()
-            reply = runner.run_cell(source, cell_id)
-            if not isinstance(reply, str):
-                reply = loop.run_until_complete(reply)
-            shown.append({"events": [list(e) for e in events], "reply": json.loads(reply)})
+        for cell_id, source, exercise in page:
+            result = run(source, cell_id)
+            if exercise:
+                result["starter"] = verdict(result, exercise, cell_id)
+                result["solution"] = verdict(run(exercise["solution"], cell_id), exercise, cell_id)
+                run(source, cell_id)  # the page goes on with the starting code, as a reader's does
+            shown.append(result)
         results.append(shown)
     return results
 
@@ -278,21 +295,37 @@ def _comment(text: str) -> str:
     return f"# {text}"
 
 
+EXAMPLE_ADDRESS = "https://example.org/nnbook/"  # in the install cell of a book without site_url
+
+
 def install_source(words: dict, site_url: str, wheel: str) -> str:
-    """The first code cell: nnbook from the book's own wheel (and matplotlib), with %pip."""
-    if site_url:
-        base = site_url if site_url.endswith("/") else site_url + "/"
-        return f"{_comment(words['install'])}\n%pip install -q matplotlib {base}{WHEELS}{wheel}"
-    return (f"{_comment(words['install'])}\n{_comment(words['setAddress'])}\n"
-            f'BOOK = "https://example.org/nnbook/"\n'
-            f"%pip install -q matplotlib {{BOOK}}{WHEELS}{wheel}")
+    """The first code cell: nnbook from the book's own wheel (and matplotlib), with %pip.
+
+    The address is written out in the %pip line: JupyterLite's %pip (piplite) takes its
+    arguments as they are, without IPython's {variable} expansion.
+    """
+    install = _comment(words["install"])
+    if not site_url:
+        install += "\n" + _comment(words["setAddress"].replace("{example}", EXAMPLE_ADDRESS))
+    base = site_url or EXAMPLE_ADDRESS
+    base = base if base.endswith("/") else base + "/"
+    return f"{install}\n%pip install -q matplotlib {base}{WHEELS}{wheel}"
+
+
+def _checks_module():
+    """nnbook_kernel/exercises.py on its own: importing the kernel package would choose
+    matplotlib's backend for the whole build."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("nnbook_checks", KERNEL_DIR / "nnbook_kernel" / "exercises.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def helpers_source(words: dict) -> str:
     """The exercises' checks, as nnbook_kernel/exercises.py has them, in the page's language."""
-    sys.path.insert(0, str(KERNEL_DIR))
-    from nnbook_kernel import exercises as checks
-
+    checks = _checks_module()
     sentences = {key: words["exercises"][key] for key in ("passed", "failed", "fail")}
     table = json.dumps(sentences, ensure_ascii=False, indent=1)
     return f"{_comment(words['notebook']['helpers'])}\n{checks.notebook_source()}\nWORDS.update({table})\n"
@@ -309,8 +342,8 @@ def hints_markdown(exercise: Exercise, words: dict) -> str:
     parts = []
     for n, hint in enumerate(exercise.hints, 1):
         summary = words["hintN"].replace("{n}", str(n)).replace("{total}", str(len(exercise.hints)))
-        parts.append(f"<details><summary>{_escape(summary)}</summary>\n\n{hint}\n\n</details>")
-    parts.append(f"<details><summary>{_escape(words['solutionHeading'])}</summary>\n\n"
+        parts.append(f"<details><summary>{html.escape(summary)}</summary>\n\n{hint}\n\n</details>")
+    parts.append(f"<details><summary>{html.escape(words['solutionHeading'])}</summary>\n\n"
                  f"```python\n{exercise.solution.strip(chr(10))}\n```\n\n</details>")
     return "\n\n".join(parts)
 
@@ -329,10 +362,10 @@ def make_notebook(markdown: str, name: str, lang: str, page_dir: Path, results: 
     words = strings.load(lang)
     nb_words = words["notebook"]
     cells = [
-        v4.new_markdown_cell(nb_words["intro"].replace("{title}", page_title(markdown)).replace("{book}", book),
-                             id="about"),
         v4.new_code_cell(install_source(nb_words, site_url, wheel), id="install",
                          metadata={"nnbook": {"role": "install"}}),
+        v4.new_markdown_cell(nb_words["intro"].replace("{title}", page_title(markdown)).replace("{book}", book),
+                             id="about"),
         v4.new_code_cell(helpers_source(words), id="checks-helpers", metadata={"nnbook": {"role": "checks"}}),
     ]
     run = iter(results)
@@ -378,6 +411,31 @@ def page_code(markdown: str, name: str) -> list[tuple[str, str]]:
             for p in pieces(markdown, name) if p.kind != "prose"]
 
 
+def page_runs(markdown: str, name: str) -> list[list]:
+    """``page_code``, with each exercise's solution and checks (the build checks them too)."""
+    exercises = {e.id: e for e in parse_exercises(markdown, name)}
+    return [[block_id, source, {"solution": e.solution, "checks": e.checks, "hidden": e.hidden}
+             if (e := exercises.get(block_id)) and e.starter == source else None]
+            for block_id, source in page_code(markdown, name)]
+
+
+def check_exercises(markdown: str, name: str, lang: str, results: list[dict]) -> None:
+    """Every starting code fails its checks and every solution passes them, or the build stops."""
+    checks = _checks_module()
+    words = strings.load(lang)["exercises"]
+    for (block_id, _, exercise), result in zip(page_runs(markdown, name), results):
+        if not exercise:
+            continue
+        line = next(e.line for e in parse_exercises(markdown, name) if e.id == block_id)
+        where = f"{name}:{line}: exercise '{block_id}'"
+        if result["starter"]["passed"]:
+            raise ExerciseError(f"{where}: its starting code passes its checks; start the reader further "
+                                "from the answer, or check more")
+        if not result["solution"]["passed"]:
+            raise ExerciseError(f"{where}: its solution fails its checks: "
+                                f"{checks.word(result['solution']['failure'], words)}")
+
+
 _made: dict[Path, str] = {}  # notebook -> fingerprint of what it was made from, in this process
 
 
@@ -400,7 +458,9 @@ def write_notebooks(site: Path, docs: Path, languages: list[str], default_langua
             page = path.relative_to(docs / lang).as_posix()
             markdown = path.read_text(encoding="utf-8")
             jobs.append((lang, page, markdown, f"docs/{lang}/{page}"))
-    results = run_pages([page_code(markdown, name) for _, _, markdown, name in jobs], cache)
+    results = run_pages([page_runs(markdown, name) for _, _, markdown, name in jobs], cache)
+    for (lang, _, markdown, name), result in zip(jobs, results):
+        check_exercises(markdown, name, lang, result)
     written = []
     for (lang, page, markdown, name), result in zip(jobs, results):
         prefix = "" if lang == default_language else f"{lang}/"

@@ -317,6 +317,12 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                 css.write_text(text, encoding="utf-8")
         search.write_language_indexes(site, self.languages, self.default_language)
         root = self.site_root or site
+        try:  # before the 404 pages: they list the top-level folders (wheels/ among them)
+            notebook.write_notebooks(root, Path(config["docs_dir"]), self.languages, self.default_language,
+                                     books=self.books, site_url=self.site_url, runtime=runtime_dir, cache=CACHE,
+                                     directory_urls=config["use_directory_urls"])
+        except notebook.NotebookError as error:
+            raise PluginError(f"nnbook: {error}") from None
         top_level = sorted(p.name for p in root.iterdir())
         for lang, text in self.not_found.items():
             home = "" if lang == self.default_language else f"{lang}/"
@@ -324,12 +330,6 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
             dest = root / "404.html" if lang == self.default_language else root / lang / "404.html"
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(page, encoding="utf-8")
-        try:
-            notebook.write_notebooks(root, Path(config["docs_dir"]), self.languages, self.default_language,
-                                     books=self.books, site_url=self.site_url, runtime=runtime_dir, cache=CACHE,
-                                     directory_urls=config["use_directory_urls"])
-        except notebook.NotebookError as error:
-            raise PluginError(f"nnbook: {error}") from None
         if self.config.offline:
             offline.write_manifest(site, gzipped=[f"pyodide/{n}" for n in precompress.COMPRESSED], build=self.version)
 

@@ -104,12 +104,15 @@ def links(markdown: str) -> set[str]:
     return set(LINK.findall(without_code))
 
 
+EXERCISE_PARTS = ("starting code", "solution", "checks", "hidden checks", "number of hints")
+
+
 def describe(item: tuple) -> str:
     kind = item[0]
     if kind == "cell":
         return f"cell '{item[1]}' (code: {item[2][:60]}…)" if len(item[2]) > 60 else f"cell '{item[1]}' (code: {item[2]})"
     if kind == "exercise":
-        return f"exercise '{item[1]}' (its code, checks or {item[6]} hint(s) differ)"
+        return f"exercise '{item[1]}'"
     if kind == "heading":
         return f"a level-{item[1]} heading"
     if kind == "math":
@@ -120,6 +123,9 @@ def describe(item: tuple) -> str:
 def compare(reference: list[tuple], other: list[tuple]) -> str | None:
     """The first difference between two outlines, in words, or None."""
     for i, (a, b) in enumerate(zip(reference, other)):
+        if a[:2] == b[:2] and a[0] == "exercise" and a != b:
+            part, x, y = next((p, x, y) for p, x, y in zip(EXERCISE_PARTS, a[2:], b[2:]) if x != y)
+            return f"item {i + 1}: exercise '{a[1]}': its {part} differ: expected {str(x)[:80]}, found {str(y)[:80]}"
         if a != b:
             return f"item {i + 1}: expected {describe(a)}, found {describe(b)}"
     if len(reference) > len(other):

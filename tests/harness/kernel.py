@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import builtins
+from concurrent.futures import ThreadPoolExecutor
 import json
 import sys
 from dataclasses import dataclass, field
@@ -37,33 +38,47 @@ class Shown:
 
 
 class KernelSession:
+    """The kernel in a thread of its own with its own event loop, as the page's worker is a
+    thread of its own: the test's thread (where Playwright may run a loop) is never touched,
+    and tasks a cell leaves behind live on in the kernel's loop until the kernel cancels them."""
+
     def __init__(self, limits: dict | None = None):
         self.limits = limits
         self.shown = Shown()
         self._saved = None
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kernel")
+
+    def _in_kernel(self, function, *args):
+        return self._thread.submit(function, *args).result()
 
     def __enter__(self) -> KernelSession:
         self._saved = (sys.stdout, sys.stderr, dict(vars(builtins)), sys.modules.get("__main__"))
-        # One event loop for the session, as Pyodide has one: tasks a cell leaves behind
-        # would live on in it, and the kernel must cancel them itself.
-        self.loop = asyncio.new_event_loop()
-        asyncio.set_event_loop(self.loop)
-        runner.namespace.clear()
-        runner.namespace["__name__"] = "__main__"
-        runner.start(self._emit, json.dumps({"limits": self.limits or {}}))
+
+        def start() -> None:
+            self.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(self.loop)
+            runner.namespace.clear()
+            runner.namespace["__name__"] = "__main__"
+            runner.start(self._emit, json.dumps({"limits": self.limits or {}}))
+
+        self._in_kernel(start)
         return self
 
     def __exit__(self, *exc) -> None:
-        display.close_figures()
+        def stop() -> None:
+            display.close_figures()
+            self.loop.run_until_complete(asyncio.sleep(0))
+            asyncio.set_event_loop(None)
+            self.loop.close()
+
+        self._in_kernel(stop)
+        self._thread.shutdown()
         sys.stdout, sys.stderr, saved_builtins, main = self._saved
         builtins.__dict__.clear()
         builtins.__dict__.update(saved_builtins)
         if main is not None:
             sys.modules["__main__"] = main
         streams._emit = None
-        self.loop.run_until_complete(asyncio.sleep(0))
-        asyncio.set_event_loop(None)
-        self.loop.close()
 
     def _emit(self, kind, data, mime=None, alt=None) -> None:
         if kind == "image":
@@ -73,18 +88,22 @@ class KernelSession:
 
     def run(self, source: str, cell_id: str = "cell") -> Shown:
         self.shown = Shown()
-        reply = runner.run_cell(source, cell_id)
-        if not isinstance(reply, str):  # a cell with top-level await: a coroutine
-            reply = self.loop.run_until_complete(reply)
-        self.shown.reply = json.loads(reply)
+
+        def run() -> str:
+            reply = runner.run_cell(source, cell_id)
+            if not isinstance(reply, str):  # a cell with top-level await: a coroutine
+                reply = self.loop.run_until_complete(reply)
+            return reply
+
+        self.shown.reply = json.loads(self._in_kernel(run))
         return self.shown
 
     def spin(self) -> None:
         """Let the event loop run what is due (as the browser does between requests)."""
-        self.loop.run_until_complete(asyncio.sleep(0.01))
+        self._in_kernel(lambda: self.loop.run_until_complete(asyncio.sleep(0.01)))
 
     def call(self, module: str, name: str, **kwargs) -> dict:
-        return json.loads(runner.call(module, name, json.dumps(kwargs)))
+        return json.loads(self._in_kernel(runner.call, module, name, json.dumps(kwargs)))
 
     @property
     def namespace(self) -> dict:

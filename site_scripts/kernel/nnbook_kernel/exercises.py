@@ -37,6 +37,7 @@ import contextlib
 import io
 import linecache
 import math
+import re
 import sys
 
 import numpy as np
@@ -245,9 +246,8 @@ def failure(exc: BaseException, filename: str) -> dict:
 
 
 def _fill(template: str, values: dict) -> str:
-    for name, value in values.items():
-        template = template.replace("{" + name + "}", str(value))
-    return template
+    """``template`` with its {names} filled in one pass (a value may itself hold braces)."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values[m[1]]) if m[1] in values else m[0], template)
 
 
 def word(data: dict, words: dict | None = None) -> str:
