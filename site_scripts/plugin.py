@@ -28,7 +28,10 @@ message that shows a right one. One job per event:
   the service worker keeps (offline.py) — last, as it lists all of them.
 
 mkdocs-static-i18n runs a whole build per language, so every event here is idempotent
-and cheap to repeat.
+and cheap to repeat; publishing happens once, after the last language.
+
+Not for: what runs in the browser (``site_scripts/web/``, the kernel) or how a file is made
+(one module each: cells, exercises, notebook, pages, math, search, runtime, bundle, offline).
 """
 from __future__ import annotations
 
@@ -110,7 +113,7 @@ class NnbookPlugin(BasePlugin[NnbookConfig]):
                                   "generic output: set it in mkdocs.yml as\n  - pymdownx.arithmatex:\n"
                                   "      generic: true")
         limits = self.config.limits
-        for name in ("output", "full_output", "images", "traceback", "stall_seconds"):
+        for name, _ in Limits._schema:  # every limit is a positive number
             if limits[name] <= 0:
                 raise PluginError(f"nnbook: limits.{name} must be a positive number, e.g. "
                                   f"`limits: {{{name}: {getattr(Limits, name).default}}}`; got {limits[name]}")

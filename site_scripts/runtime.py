@@ -19,12 +19,12 @@ publishes under ``site/pyodide/``:
   compiled, Python starts in less than half the time), checked module for module;
 - a memory snapshot of a started Python (``site_scripts/snapshot.py``), which later
   visits restore instead of starting Python again;
-- gzip copies of ``pyodide.asm.wasm`` and ``pyodide.asm.js`` for hosts that do not
+- a gzip copy of ``pyodide.asm.wasm`` (and of the snapshot) for hosts that do not
   compress (``site_scripts/precompress.py``).
 
 What it is not: a Pyodide distribution builder. It builds nothing but the
-pure-Python ``nnbook`` wheel; every other wheel comes from a Pyodide release,
-checked byte for byte before it is precompiled.
+pure-Python ``nnbook`` and kernel wheels; every other wheel comes from a Pyodide
+release, checked byte for byte before it is precompiled.
 
 Everything is cached under ``<cache_root>/runtime/``. A warm call only compares
 a key of the inputs with a stamp; a change in ``nnbook/`` rebuilds only its

@@ -14,8 +14,8 @@
  *   stall_seconds: number, replay_seconds: number}} Limits
  * @typedef {{lang: string, python: boolean, strings: Record<string, any>, limits: Limits,
  *   runtime: {index: string, worker: string, editor: string, mathjax: string, packages: string[],
- *   kernel: string, preload: {packages: string[], modules: string[]}, startBytes: number, snapshot: string|null, serviceWorker: string|null},
- *   build: string}} BookConfig
+ *   kernel: string, preload: {packages: string[], modules: string[]}, startBytes: number, snapshot: string|null, serviceWorker: string|null,
+ *   scope: string}}} BookConfig
  */
 
 function read() {

@@ -35,10 +35,6 @@ def _f(v: float) -> float:
     return round(float(v), 2) + 0.0
 
 
-def _url(svg: str) -> str:
-    return str(svg)
-
-
 def _fill(template: str, **values: object) -> str:
     for name, value in values.items():
         template = template.replace("{" + name + "}", str(value))
@@ -69,12 +65,12 @@ def stepper(net: object, x: object, target: object, titles: dict, decimal: str =
     # One picture per step, all of the same size: empty neurons before the pass, then
     # filled in one after the other, as the narration goes.
     images = {
-        "start": _url(draw.network_svg(net, trace=trace, shown=0, decimal=decimal, title=_fill(titles["net"], sizes=sizes))),
-        "values": _url(draw.network_svg(net, trace=trace, decimal=decimal, title=_fill(titles["values"], sizes=sizes))),
+        "start": str(draw.network_svg(net, trace=trace, shown=0, decimal=decimal, title=_fill(titles["net"], sizes=sizes))),
+        "values": str(draw.network_svg(net, trace=trace, decimal=decimal, title=_fill(titles["values"], sizes=sizes))),
     }
     for k, s in enumerate(trace):
         title = _fill(titles["neuron"], sizes=sizes, layer=s.layer, index=s.index + 1)
-        images[f"{s.layer}-{s.index}"] = _url(draw.network_svg(net, trace=trace, shown=k + 1, decimal=decimal, highlight=(s.layer, s.index), title=title))
+        images[f"{s.layer}-{s.index}"] = str(draw.network_svg(net, trace=trace, shown=k + 1, decimal=decimal, highlight=(s.layer, s.index), title=title))
     return {
         "sizes": list(net.sizes),
         "x": [_f(v) for v in trace[0].inputs],
@@ -134,7 +130,7 @@ def mnist_network(title: str, decimal: str = ".") -> dict:
     """The sketch of the bundled network, and its hidden layer's size."""
     sizes = mnist.load_model().sizes
     return {"sizes": list(sizes),
-            "image": _url(draw.network_svg(sizes, labels=DIGIT_LABELS, title=_fill(title, hidden=sizes[1])))}
+            "image": str(draw.network_svg(sizes, labels=DIGIT_LABELS, title=_fill(title, hidden=sizes[1])))}
 
 
 def mnist_digit(i: int, titles: dict, shade: bool = False, decimal: str = ".") -> dict:
@@ -148,7 +144,7 @@ def mnist_digit(i: int, titles: dict, shade: bool = False, decimal: str = ".") -
     sketch = None
     if shade:
         sizes = mnist.load_model().sizes
-        sketch = _url(draw.network_svg(sizes, labels=DIGIT_LABELS, outputs=p, decimal=decimal,
+        sketch = str(draw.network_svg(sizes, labels=DIGIT_LABELS, outputs=p, decimal=decimal,
                                        title=_fill(titles.get("network", ""), hidden=sizes[1], prediction=prediction)))
     return {
         "network": sketch,
@@ -157,8 +153,8 @@ def mnist_digit(i: int, titles: dict, shade: bool = False, decimal: str = ".") -
         "label": label,
         "prediction": prediction,
         "probabilities": [round(float(v), 4) for v in p],
-        "digit": _url(draw.digit_svg(images[i], title=_fill(titles["digit"], index=i, label=label))),
-        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, true_label=str(label), decimal=decimal,
+        "digit": str(draw.digit_svg(images[i], title=_fill(titles["digit"], index=i, label=label))),
+        "bars": str(draw.bars_svg(p, DIGIT_LABELS, true_label=str(label), decimal=decimal,
                                    title=_fill(titles["bars"], prediction=prediction, label=label))),
     }
 
@@ -178,7 +174,7 @@ def classify_drawing(pixels: str, side: int, titles: dict, decimal: str = ".") -
         "blank": False,
         "prediction": prediction,
         "probabilities": [round(float(v), 4) for v in p],
-        "digit": _url(draw.digit_svg(image, title=titles["digit"])),
-        "bars": _url(draw.bars_svg(p, DIGIT_LABELS, decimal=decimal, title=_fill(titles["bars"], prediction=prediction))),
+        "digit": str(draw.digit_svg(image, title=titles["digit"])),
+        "bars": str(draw.bars_svg(p, DIGIT_LABELS, decimal=decimal, title=_fill(titles["bars"], prediction=prediction))),
         "ms": round((time.perf_counter() - started) * 1000, 1),
     }

@@ -13,11 +13,12 @@
  */
 import { element, button } from "../dom.js";
 import { t, numberFormat } from "../strings.js";
+import { SPECS } from "../protocol.js";
 
 const CHUNK = 2_000; // characters of output per block
 const ESCAPE = /\x1b\[([0-9;]*)([A-Za-z])|\x1b[^[]/g; // eslint-disable-line no-control-regex
 const COLOURS = { 30: "black", 31: "red", 32: "green", 33: "yellow", 34: "blue", 35: "magenta", 36: "cyan", 37: "white" };
-const IMAGE_TYPES = new Set(["image/png", "image/svg+xml"]);
+const IMAGE_TYPES = new Set(SPECS.images); // the only images a cell shows (protocol.json)
 
 /** `text` cut to at most `n` UTF-16 units without splitting a surrogate pair. */
 export function cutText(/** @type {string} */ text, /** @type {number} */ n) {

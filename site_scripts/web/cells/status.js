@@ -9,8 +9,9 @@
  */
 import { element } from "../dom.js";
 import { t, numberFormat } from "../strings.js";
+import { SPECS } from "../protocol.js";
 
-const STAGES = ["download", "start", "packages", "kernel"];
+const STAGES = SPECS.stages; // the start-up stages, in order (protocol.json)
 
 export class RuntimeStatus {
   /** @param {import("../book.js").Book} book */
