@@ -187,7 +187,10 @@ def test_keyboard_reaches_and_activates_run(new_page, site_url):
     assert any(w[0] == first and "cm-content" in str(w[1]) or "nnbook-cell-source" in str(w[1]) for w in seen), seen
     assert editor_code(page, first) == original_source(page, first)
     assert cell(page, first).locator("[data-nnbook-edited]").is_hidden()
+    # The editor made meanwhile (Tab passed over the code) leaves the focus where the reader is.
+    assert page.evaluate("document.activeElement.dataset.nnbookAction") == "run"
     page.keyboard.press("Enter")
+    wait_for(page, "id => document.querySelector(`[data-nnbook-cell='${id}']`).dataset.state !== 'idle'", first, timeout=10)
     settle(page, first)
     assert state(page, first) == "done"
 

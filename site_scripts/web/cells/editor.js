@@ -106,9 +106,11 @@ export class LazyEditor {
     this.making = null;
     /** @type {number|null} */
     this.line = null;
-    // The static code takes the reader's first click or focus into the editor at once.
+    // The static code takes the reader's first click into the editor at once; focus from the
+    // keyboard moves into the editor only if the reader is still on the code when it is ready
+    // (Tab may have gone on to Run meanwhile: never pull focus back).
     source?.addEventListener("pointerdown", () => this.make().then((e) => e.focus()), { once: true });
-    source?.addEventListener("focusin", () => this.make().then((e) => e.focus()), { once: true });
+    source?.addEventListener("focusin", () => this.make(), { once: true });
   }
 
   /** @returns {Promise<Editor>} */
@@ -117,7 +119,9 @@ export class LazyEditor {
       this.maker.unmade.delete(this);
       const real = cm ? cm.create(this.box, this.doc, this.options) : plainEditor(this.box, this.doc, this.options);
       this.real = real;
+      const stillHere = this.source?.contains(document.activeElement);
       if (this.source) this.source.hidden = true;
+      if (stillHere) real.focus();
       if (this.line) real.markLine(this.line);
       return real;
     });
