@@ -687,12 +687,7 @@ def main(argv: list[str] | None = None) -> int:
                                            ("figure", target.results.figure), ("third visit", target.results.third))
                  if len(values) < args.runs]
         problems += [f"{target.label}: {name}: fewer results than runs" for name in short]
-    if problems:
-        print("\nnot measured / problems:", file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    return 0
+    return stats.exit_status(problems)
 
 
 def naive_drift(cells) -> list[str]:

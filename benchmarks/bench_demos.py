@@ -260,12 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                          stats.verdict(after, limit) if limit else ""])
         print("nnbook demos benchmark: headless Chromium, Pyodide; medians (max) in ms")
         print(stats.table(["what", *[label for label, _ in columns], "samples", "target", "after"], rows))
-    if problems:
-        print("\nnot measured / problems:", file=sys.stderr)
-        for problem in problems:
-            print(f"  - {problem}", file=sys.stderr)
-        return 1
-    return 0
+    return stats.exit_status(problems)
 
 
 if __name__ == "__main__":

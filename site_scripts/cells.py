@@ -50,12 +50,29 @@ class Cell:
     end: int = 0  # index one past the last line (its output fence included)
 
 
-def _read_fence(lines: list[str], start: int, fence: str, where: str) -> tuple[str, int]:
+def read_fence(lines: list[str], start: int, fence: str, where: str,
+               error: type[CellSyntaxError] = CellSyntaxError) -> tuple[str, int]:
     """Return the body of the fence opened at ``lines[start]`` and the index after it."""
     for j in range(start + 1, len(lines)):
         if lines[j].strip() == fence:
             return "\n".join(lines[start + 1 : j]), j + 1
-    raise CellSyntaxError(f"{where}: the fence opened here is never closed; add a line '{fence}'")
+    raise error(f"{where}: the fence opened here is never closed; add a line '{fence}'")
+
+
+def next_opening(lines: list[str], start: int, opening: re.Pattern) -> tuple[int, re.Match | None]:
+    """The index and match of the first line from ``start`` that ``opening`` matches (or the end, None)."""
+    for i in range(start, len(lines)):
+        m = opening.match(lines[i])
+        if m:
+            return i, m
+    return len(lines), None
+
+
+def opening_after_blanks(lines: list[str], start: int, opening: re.Pattern) -> tuple[int, re.Match | None]:
+    """The first line from ``start`` that is not blank, and ``opening``'s match on it (or None)."""
+    while start < len(lines) and not lines[start].strip():
+        start += 1
+    return start, (opening.match(lines[start]) if start < len(lines) else None)
 
 
 def parse_cells(markdown: str, name: str = "<page>") -> list[Cell]:
@@ -68,12 +85,8 @@ def parse_cells(markdown: str, name: str = "<page>") -> list[Cell]:
     lines = markdown.split("\n")
     cells: list[Cell] = []
     seen: dict[str, int] = {}
-    i = 0
-    while i < len(lines):
-        m = CELL_OPEN.match(lines[i])
-        if not m:
-            i += 1
-            continue
+    i, m = next_opening(lines, 0, CELL_OPEN)
+    while m:
         where = f"{name}:{i + 1}"
         id_match = ID_ATTR.search(m["attrs"])
         if not id_match:
@@ -87,17 +100,14 @@ def parse_cells(markdown: str, name: str = "<page>") -> list[Cell]:
                 " give each cell of a page its own id"
             )
         seen[cell_id] = i + 1
-        source, after = _read_fence(lines, i, m["fence"], where)
+        source, after = read_fence(lines, i, m["fence"], where)
         expected = output_line = None
-        k = after
-        while k < len(lines) and not lines[k].strip():
-            k += 1
-        out = OUTPUT_OPEN.match(lines[k]) if k < len(lines) else None
+        k, out = opening_after_blanks(lines, after, OUTPUT_OPEN)
         if out:
-            expected, after = _read_fence(lines, k, out["fence"], f"{name}:{k + 1}")
+            expected, after = read_fence(lines, k, out["fence"], f"{name}:{k + 1}")
             output_line = k + 2
         cells.append(Cell(cell_id, source, expected, i + 1, output_line, i, after))
-        i = after
+        i, m = next_opening(lines, after, CELL_OPEN)
     return cells
 
 

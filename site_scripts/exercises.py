@@ -47,7 +47,7 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from .cells import CellSyntaxError, defined_names, parse_cells
+from .cells import CellSyntaxError, defined_names, next_opening, opening_after_blanks, parse_cells, read_fence
 
 EXERCISE_OPEN = re.compile(r"^(?P<fence>`{3,})python[ \t]+exercise(?P<attrs>[^\n`]*)$")
 PART_OPEN = re.compile(r"^(?P<fence>`{3,})(?:python[ \t]+(?P<code>solution|check|hidden)|(?P<text>hint|output))[ \t]*$")
@@ -78,13 +78,6 @@ class Exercise:
     end: int = 0  # index one past its last line
 
 
-def _read_fence(lines: list[str], start: int, fence: str, where: str) -> tuple[str, int]:
-    for j in range(start + 1, len(lines)):
-        if lines[j].strip() == fence:
-            return "\n".join(lines[start + 1 : j]), j + 1
-    raise ExerciseSyntaxError(f"{where}: the fence opened here is never closed; add a line '{fence}'")
-
-
 def parse_exercises(markdown: str, name: str = "<page>") -> list[Exercise]:
     """Find every exercise in ``markdown``, in order.
 
@@ -97,12 +90,8 @@ def parse_exercises(markdown: str, name: str = "<page>") -> list[Exercise]:
     cell_ids = {c.id: c.line for c in parse_cells(markdown, name)}
     found: list[Exercise] = []
     seen: dict[str, int] = {}
-    i = 0
-    while i < len(lines):
-        m = EXERCISE_OPEN.match(lines[i])
-        if not m:
-            i += 1
-            continue
+    i, m = next_opening(lines, 0, EXERCISE_OPEN)
+    while m:
         where = f"{name}:{i + 1}"
         id_match, title_match = ID_ATTR.search(m["attrs"]), TITLE_ATTR.search(m["attrs"])
         if not id_match or not title_match:
@@ -113,20 +102,17 @@ def parse_exercises(markdown: str, name: str = "<page>") -> list[Exercise]:
             raise ExerciseSyntaxError(f"{where}: the id '{ex_id}' is already used on line {other}; give each "
                                       "cell and exercise of a page its own id")
         seen[ex_id] = i + 1
-        starter, after = _read_fence(lines, i, m["fence"], where)
+        starter, after = read_fence(lines, i, m["fence"], where, ExerciseSyntaxError)
         parts: dict[str, str] = {}
         part_lines: dict[str, int] = {}
         hints: list[str] = []
         k = after
         while True:
-            j = k
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            part = PART_OPEN.match(lines[j]) if j < len(lines) else None
+            j, part = opening_after_blanks(lines, k, PART_OPEN)
             if not part:
                 break
             kind = part["code"] or part["text"]
-            body, k = _read_fence(lines, j, part["fence"], f"{name}:{j + 1}")
+            body, k = read_fence(lines, j, part["fence"], f"{name}:{j + 1}", ExerciseSyntaxError)
             after = k
             if kind == "hint":
                 hints.append(body.strip())
@@ -144,7 +130,7 @@ def parse_exercises(markdown: str, name: str = "<page>") -> list[Exercise]:
         found.append(Exercise(ex_id, title_match["title"], starter, parts["solution"], parts["check"],
                               parts.get("hidden", ""), tuple(hints), parts.get("output"), i + 1, part_lines,
                               i, after))
-        i = after
+        i, m = next_opening(lines, after, EXERCISE_OPEN)
     return found
 
 

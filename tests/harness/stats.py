@@ -8,13 +8,15 @@ One place for the arithmetic and the layout, so that the benchmarks print the sa
 - ``verdict(value, limit)``: "met", "MISSED" or "?" (not measured);
 - ``table(headers, rows)``: aligned columns, one line per row;
 - ``waterfall(phases, ...)``: one row per phase, a bar of characters from the end of the
-  previous phase to the end of this one, on one time scale.
+  previous phase to the end of this one, on one time scale;
+- ``exit_status(problems)``: what was not measured, printed, and the benchmark's exit code.
 
 Not for: measuring anything (the benchmarks do) or deciding what a target is.
 """
 from __future__ import annotations
 
 import statistics
+import sys
 from collections.abc import Iterable, Sequence
 
 MB = 1e6
@@ -110,3 +112,12 @@ def waterfall(phases: Sequence[tuple[str, float | None, str]], width: int = 60, 
     rows.append(f"{indent}{'':{name_w}}  {'ms':>7}  {axis.rstrip()}  (| every 500 ms; {per_char:.0f} ms per character)")
     return "\n".join(rows)
 
+
+def exit_status(problems: Sequence[str]) -> int:
+    """Print what could not be measured (to stderr); 1 if anything, else 0: a benchmark's exit code."""
+    if not problems:
+        return 0
+    print("\nnot measured / problems:", file=sys.stderr)
+    for problem in problems:
+        print(f"  - {problem}", file=sys.stderr)
+    return 1
