@@ -186,17 +186,21 @@ def cell_html(cell: Cell) -> str:
     )
 
 
-def render_cells(markdown: str, name: str = "<page>") -> str:
-    """Replace each cell (and its output fence) in ``markdown`` by its HTML."""
-    cells = parse_cells(markdown, name)
-    if not cells:
+def replace_spans(markdown: str, spans: list, html_of) -> str:
+    """Replace the lines each of ``spans`` covers (its ``start`` to ``end``) by ``html_of(span)``."""
+    if not spans:
         return markdown
     lines = markdown.split("\n")
     out: list[str] = []
     pos = 0
-    for cell in cells:
-        out.extend(lines[pos : cell.start])
-        out.extend(["", cell_html(cell), ""])
-        pos = cell.end
+    for span in spans:
+        out.extend(lines[pos : span.start])
+        out.extend(["", html_of(span), ""])
+        pos = span.end
     out.extend(lines[pos:])
     return "\n".join(out)
+
+
+def render_cells(markdown: str, name: str = "<page>") -> str:
+    """Replace each cell (and its output fence) in ``markdown`` by its HTML."""
+    return replace_spans(markdown, parse_cells(markdown, name), cell_html)

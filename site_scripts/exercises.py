@@ -47,7 +47,15 @@ from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
 
-from .cells import CellSyntaxError, defined_names, next_opening, opening_after_blanks, parse_cells, read_fence
+from .cells import (
+    CellSyntaxError,
+    defined_names,
+    next_opening,
+    opening_after_blanks,
+    parse_cells,
+    read_fence,
+    replace_spans,
+)
 
 EXERCISE_OPEN = re.compile(r"^(?P<fence>`{3,})python[ \t]+exercise(?P<attrs>[^\n`]*)$")
 PART_OPEN = re.compile(r"^(?P<fence>`{3,})(?:python[ \t]+(?P<code>solution|check|hidden)|(?P<text>hint|output))[ \t]*$")
@@ -189,14 +197,4 @@ def exercise_html(exercise: Exercise, words: dict) -> str:
 def render_exercises(markdown: str, words: dict, name: str = "<page>") -> str:
     """Replace each exercise (and its parts) in ``markdown`` by its HTML."""
     exercises = parse_exercises(markdown, name)
-    if not exercises:
-        return markdown
-    lines = markdown.split("\n")
-    out: list[str] = []
-    pos = 0
-    for exercise in exercises:
-        out.extend(lines[pos : exercise.start])
-        out.extend(["", exercise_html(exercise, words), ""])
-        pos = exercise.end
-    out.extend(lines[pos:])
-    return "\n".join(out)
+    return replace_spans(markdown, exercises, lambda exercise: exercise_html(exercise, words))
