@@ -38,6 +38,7 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import strings
@@ -312,6 +313,7 @@ def install_source(words: dict, site_url: str, wheel: str) -> str:
     return f"{install}\n%pip install -q matplotlib {base}{WHEELS}{wheel}"
 
 
+@lru_cache(maxsize=1)
 def _checks_module():
     """nnbook_kernel/exercises.py on its own: importing the kernel package would choose
     matplotlib's backend for the whole build."""
@@ -423,11 +425,11 @@ def check_exercises(markdown: str, name: str, lang: str, results: list[dict]) ->
     """Every starting code fails its checks and every solution passes them, or the build stops."""
     checks = _checks_module()
     words = strings.load(lang)["exercises"]
+    lines = {e.id: e.line for e in parse_exercises(markdown, name)}
     for (block_id, _, exercise), result in zip(page_runs(markdown, name), results):
         if not exercise:
             continue
-        line = next(e.line for e in parse_exercises(markdown, name) if e.id == block_id)
-        where = f"{name}:{line}: exercise '{block_id}'"
+        where = f"{name}:{lines[block_id]}: exercise '{block_id}'"
         if result["starter"]["passed"]:
             raise ExerciseError(f"{where}: its starting code passes its checks; start the reader further "
                                 "from the answer, or check more")

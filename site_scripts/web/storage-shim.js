@@ -5,11 +5,21 @@
  * before the page is even drawn. This script runs first; in that case it puts a storage
  * that lives in the page's memory in its place, so nothing throws and the reader's edits
  * last until the page closes (a cell says so at the reader's first edit: storageIsMemory).
+ * `pageStorage()` is how the book's scripts read storage, shim or not, without throwing.
  *
  * Not for: the cells' saved edits (cells/storage.js), which never assume storage works.
  */
 
 let inMemory = false;
+
+/** The page's localStorage, or null where reading it throws (storage turned off, no shim). */
+export function pageStorage() {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
+  }
+}
 
 /** True when this page's storage is the one in memory (edits last until the page closes). */
 export function storageIsMemory() {

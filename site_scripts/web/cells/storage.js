@@ -12,7 +12,7 @@
  * Not for: the editor (cells/editor.js) or the cell's buttons (cells/cell.js).
  */
 
-import { storageIsMemory } from "../storage-shim.js";
+import { pageStorage as store, storageIsMemory } from "../storage-shim.js";
 
 const DEBOUNCE_MS = 400;
 
@@ -28,14 +28,6 @@ export function fingerprint(text) {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16);
-}
-
-function store() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null; // disabled: reading the property itself throws
-  }
 }
 
 export class SavedEdits {

@@ -36,7 +36,7 @@ export class Demo {
     this.status = element("p", { class: "nnbook-demo-status", "data-nnbook-status": "" });
     this.stage = element("div", { class: "nnbook-demo-stage" });
     this.controls = element("div", { class: "nnbook-demo-controls" });
-    this.narration = element("p", { class: "nnbook-demo-sr", "aria-live": "polite", "data-nnbook-narration": "" });
+    this.narration = element("p", { class: "nnbook-sr-only", "aria-live": "polite", "data-nnbook-narration": "" });
     root.append(this.status, this.stage, this.controls, this.narration);
     this.onStatus = (/** @type {any} */ e) => {
       if (this.root.dataset.state === "loading") this.status.textContent = this.loadingText(e.detail);

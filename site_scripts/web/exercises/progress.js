@@ -8,15 +8,9 @@
  * Not for: the reader's code (cells/storage.js keeps it).
  */
 
-/** @typedef {{status: "solved"|"tried"|null, hints: number, solution: boolean}} Progress */
+import { pageStorage as store } from "../storage-shim.js";
 
-function store() {
-  try {
-    return window.localStorage;
-  } catch {
-    return null;
-  }
-}
+/** @typedef {{status: "solved"|"tried"|null, hints: number, solution: boolean}} Progress */
 
 /** @param {string} id */
 function key(id) {

@@ -126,13 +126,15 @@ export class Downloads {
     return { arrived, failure, stdlibBytes };
   }
 
-  /** The parsed lock; Pyodide's own fetch of it gets the same text. @param {string} indexURL */
+  /**
+   * The lock, as text and parsed; Pyodide's own fetch of it gets the same text.
+   * @param {string} indexURL @returns {{text: Promise<string>, spec: Promise<Lock>}}
+   */
   lock(indexURL) {
     const url = new URL("pyodide-lock.json", indexURL).href;
     const text = this.fetchOk(url).then((r) => r.text());
-    this.lockText = text;
     this.early.set(url, text.then((t) => new Response(t, { headers: { "Content-Type": "application/json" } })));
-    return text.then((t) => /** @type {Lock} */ ({ indexURL, ...JSON.parse(t) }));
+    return { text, spec: text.then((t) => /** @type {Lock} */ ({ indexURL, ...JSON.parse(t) })) };
   }
 
   /**

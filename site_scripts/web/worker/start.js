@@ -52,9 +52,9 @@ export async function startPython(init, report, scope) {
   report.mark("worker-started");
   report.progress("download", { bytes: 0 });
   const core = downloads.core(init.indexURL, { gzip: init.gzip });
-  const lock = downloads.lock(init.indexURL);
+  const { text: lockText, spec: lock } = downloads.lock(init.indexURL);
   lock.then((spec) => downloads.prefetch(spec, [...init.packages, init.kernel]), () => {});
-  const snapshot = downloads.snapshot(init.snapshot, core.stdlibBytes, /** @type {Promise<string>} */ (downloads.lockText));
+  const snapshot = downloads.snapshot(init.snapshot, core.stdlibBytes, lockText);
   // The loader and Pyodide's JavaScript, while the other downloads go on.
   scope.importScripts(new URL("pyodide.js", init.indexURL).href);
   scope.importScripts(new URL("pyodide.asm.js", init.indexURL).href);
